@@ -1,0 +1,77 @@
+# Dugnad: `make run` serves the site, `make test` runs every check. Both install what they need.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_VERSION := 26.3
+INSTALLED := $(VENV)/.installed
+VENDOR := static/vendor/.copied
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format messages makemessages lock clean
+
+install: $(INSTALLED) $(VENDOR) $(MO_FILES)
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Dugnad needs Python 3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt --group dev
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Front-end packages come from npm and are served by Django, never from a CDN.
+$(VENDOR): node_modules/.package-lock.json
+	rm -rf static/vendor && mkdir -p static/vendor/designsystemet static/vendor/htmx static/vendor/axe-core
+	cp node_modules/@digdir/designsystemet-css/dist/src/index.css static/vendor/designsystemet/designsystemet.css
+	cp node_modules/@digdir/designsystemet-theme/brand/digdir.css static/vendor/designsystemet/theme.css
+	cp node_modules/@digdir/designsystemet-css/LICENSE static/vendor/designsystemet/LICENSE
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
+	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/axe.min.js
+	touch $@
+
+# Catalogues are compiled with polib, so no system gettext is needed to run or test.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
+	$(BIN)/python scripts/compile_messages.py $<
+
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/uvicorn hub.asgi:application --host $(HOST) --port $(PORT) --reload --reload-dir accounts --reload-dir cms --reload-dir goals --reload-dir hub --reload-dir templates
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install lint
+	scripts/ensure-chromium
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=hub.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the catalogues from the source (needs GNU gettext, a developer tool only).
+makemessages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages --locale nb --locale nn --locale en --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --no-obsolete
+
+# Re-pin every Python package: resolve the groups in a scratch environment and freeze it.
+lock:
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet "pip==$(PIP_VERSION)"
+	var/lock-venv/bin/pip install --quiet --group dev
+	var/lock-venv/bin/pip freeze --exclude-editable > constraints.txt
+	rm -rf var/lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

@@ -1,0 +1,148 @@
+"""The browser-test harness: the real ASGI server in a subprocess, Debian's Chromium, axe-core.
+
+The server runs ``hub.asgi:application`` under uvicorn (HTTP and websockets) against the same test
+database that pytest-django created, so data a test writes in a transactional test is what the
+browser sees. E-mail goes to files that tests read back.
+"""
+
+import contextlib
+import email
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from email.message import Message
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(settings.BASE_DIR)
+AXE_SOURCE = BASE_DIR / "static" / "vendor" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SERVER_START_SECONDS = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url_for_tests() -> str:
+    """The URL of the database pytest-django set up, for the server subprocess."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+class LiveServer:
+    """One uvicorn process serving the site; ``url`` is its base address."""
+
+    def __init__(self, outbox: Path, media: Path, workers: int = 1):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.outbox = outbox
+        self.media = media
+        self.workers = workers
+        self.log_path = outbox.parent / f"server-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "hub.settings.test",
+                "DATABASE_URL": database_url_for_tests(),
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(self.outbox),
+                "MEDIA_ROOT": str(self.media),
+                "WAGTAILADMIN_BASE_URL": self.url,
+            }
+        )
+        return env
+
+    def start(self) -> None:
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        self.media.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "uvicorn", "hub.asgi:application"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
+        command += ["--log-level", "warning"]
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.environment(), stdout=log, stderr=log)
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The server exited at start-up:\n{self.log()}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+            time.sleep(0.1)  # polling for readiness, not a fixed wait
+        raise RuntimeError(f"The server did not answer /healthz within {SERVER_START_SECONDS} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def messages(self) -> list[Message]:
+        """Every e-mail the server has sent so far, oldest first."""
+        files = sorted(self.outbox.glob("*.log"), key=lambda path: path.stat().st_mtime)
+        found = []
+        for path in files:
+            # The file backend separates messages with a line of 79 dashes.
+            for chunk in path.read_text().split("-" * 79):
+                if chunk.strip():
+                    found.append(email.message_from_string(chunk.strip()))
+        return found
+
+
+def message_text(message: Message) -> str:
+    if message.is_multipart():
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                return part.get_payload(decode=True).decode()
+    return message.get_payload(decode=True).decode()
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the current page with the WCAG 2.1 A and AA rules; fail on any violation."""
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    violations = result["violations"]
+    summary = [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in violations
+    ]
+    assert not violations, f"axe found accessibility violations on {page.url}:\n{json.dumps(summary, indent=2)}"
