@@ -7,6 +7,8 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +51,8 @@ async def healthz(request):
         "failing": [name for name, passed in checks.items() if not passed],
     }
     return JsonResponse(body, status=200 if healthy else 503, headers={"Cache-Control": "no-store"})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; point them at the real icon."""
+    return redirect(static("img/favicon.svg"))

@@ -1,0 +1,92 @@
+"""The foundation's browser journey: sign up, verify, log in, change language; axe on every page."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from tests.e2e.harness import assert_accessible, message_text
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+LANGUAGES = ["nb", "nn", "en"]
+PUBLIC_PAGES = ["/", "/goals/", "/goals/11/", "/accounts/login/", "/accounts/signup/"]
+
+
+@pytest.fixture
+def demo_site(live_asgi_server):
+    call_command("seed_demo", "--password", "demo-password-123", verbosity=0)
+
+
+def _submit_main_form(page):
+    page.locator("#main form").last.locator("button[type=submit]").first.click()
+
+
+def test_sign_up_verify_log_in_and_change_language(page, live_asgi_server, demo_site):
+    page.goto("/accounts/signup/")
+    assert_accessible(page)
+    page.fill("input[name=email]", "kari@example.org")
+    page.fill("input[name=display_name]", "Kari Nordmann")
+    page.fill("input[name=password1]", "et-langt-passord-42")
+    page.fill("input[name=password2]", "et-langt-passord-42")
+    _submit_main_form(page)
+
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
+    assert_accessible(page)
+    verification = [m for m in live_asgi_server.messages() if m["To"] == "kari@example.org"]
+    assert len(verification) == 1
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message_text(verification[0])).group(0)
+
+    page.goto(link.replace("http://testserver", live_asgi_server.url))
+    assert_accessible(page)
+    _submit_main_form(page)
+    page.wait_for_url(f"{live_asgi_server.url}/")
+    assert page.locator("header").get_by_text("Kari Nordmann").is_visible()
+
+    page.locator("header form[action$='/accounts/logout/'] button").click()
+    page.wait_for_load_state()
+    assert not page.locator("header").get_by_text("Kari Nordmann").is_visible()
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "kari@example.org")
+    page.fill("input[name=password]", "et-langt-passord-42")
+    _submit_main_form(page)
+    page.wait_for_url(f"{live_asgi_server.url}/")
+    assert page.get_attribute("html", "lang") == "nb"
+
+    page.select_option("#language-select", "en")
+    page.locator("form.language-switcher button[type=submit]").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.get_by_role("link", name="Skip to main content").count() == 1
+    assert get_user_model().objects.get(email="kari@example.org").preferred_language == "en"
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_pass_axe_in_every_language(page, context, live_asgi_server, demo_site, language):
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_asgi_server.url}])
+
+    for path in PUBLIC_PAGES:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert page.get_attribute("html", "lang") == language, path
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, live_asgi_server, demo_site):
+    page.goto("/goals/")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(page, live_asgi_server, demo_site, path):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(path)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -1,0 +1,96 @@
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hub.env import env_bool, env_int, env_list, env_str
+from hub.settings.base import BASE_DIR
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION = {"DJANGO_SETTINGS_MODULE": "hub.settings.production", "ALLOWED_HOSTS": "dugnad.example.no"}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key_and_names_it():
+    result = _manage("check", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "The environment variable SECRET_KEY must be set." in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = _manage("check", SECRET_KEY="too-short", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be a random string of at least 50 characters" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts_and_names_it():
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="hub.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="",
+    )
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_malformed_boolean_setting_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DEBUG", "perhaps")
+
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        env_bool("DEBUG", False)
+
+
+def test_a_malformed_number_names_the_variable(monkeypatch):
+    monkeypatch.setenv("UPLOAD_IMAGE_MAX_BYTES", "5MB")
+
+    with pytest.raises(ImproperlyConfigured, match="UPLOAD_IMAGE_MAX_BYTES must be a whole number"):
+        env_int("UPLOAD_IMAGE_MAX_BYTES", 1)
+
+
+def test_environment_helpers_read_values_and_defaults(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", " a.example , ,b.example")
+    monkeypatch.setenv("DEBUG", "On")
+    monkeypatch.delenv("EMAIL_PORT", raising=False)
+    monkeypatch.setenv("EMAIL_HOST", "")
+
+    assert env_list("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+    assert env_bool("DEBUG", False) is True
+    assert env_int("EMAIL_PORT", 25) == 25
+    assert env_str("EMAIL_HOST", "localhost") == "localhost"
+
+
+@pytest.mark.django_db
+def test_the_public_site_gets_a_strict_content_security_policy(client):
+    policy = client.get("/healthz")["Content-Security-Policy"]
+
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_only_the_wagtail_admin_may_run_inline_scripts(client):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+
+    assert "script-src 'self' 'unsafe-inline'" in policy
