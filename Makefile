@@ -56,14 +56,14 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 test: install lint
-	scripts/ensure-chromium
+	scripts/ensure-system-packages
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=hub.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Refresh the catalogues from the source (needs GNU gettext, a developer tool only).
 makemessages: $(INSTALLED)
-	$(BIN)/python manage.py makemessages --locale nb --locale nn --locale en --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale nb --locale nn --locale en --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --no-obsolete
 
 # Re-pin every Python package: resolve the groups in a scratch environment and freeze it.
 lock:

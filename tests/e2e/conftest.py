@@ -5,9 +5,6 @@ from playwright.sync_api import sync_playwright
 
 from tests.e2e.harness import AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS, LiveServer
 
-# Playwright's sync API runs an event loop in the main thread, which makes Django refuse ORM calls
-# from test code ("async unsafe"). Test code here is plain synchronous code, so allow it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -23,10 +20,17 @@ def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in the main thread, which makes Django refuse ORM
+    # calls from the (plain synchronous) test code. Allow them in this process only; the server
+    # subprocess does not inherit it (see LiveServer.environment).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def environment(self) -> dict[str, str]:
-        env = dict(os.environ)
+        env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
         env.update(
             {
                 "DJANGO_SETTINGS_MODULE": "hub.settings.test",

@@ -6,7 +6,7 @@ from channels.testing import WebsocketCommunicator
 
 from hub.asgi import application
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 async def _exchange(frames: list[str], origin: bytes = b"http://127.0.0.1") -> tuple[bool, list[dict]]:
