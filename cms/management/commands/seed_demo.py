@@ -1,0 +1,201 @@
+"""Fictional demo data: a home page, one hub with pages and news, menus and two accounts.
+
+Idempotent: a second run finds what the first made and creates nothing. ``make run`` calls it
+with ``--if-empty`` on every start, so it must stay cheap when there is already a hub.
+"""
+
+import datetime
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
+
+from accounts.roles import REGISTERED_USERS
+from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, NewsIndexPage, NewsPage, StandardPage
+from cms.services import hub_coordinator_add
+
+FICTION_NOTE = "<p><strong>Fiktive demodata.</strong> Alt innhold her er oppdiktet og kan slettes.</p>"
+HOME_SLUG = "forside"
+HUB_SLUG = "fjordvik-framtidslab"
+COORDINATOR_EMAIL = "koordinator@fjordvik.example"
+RESIDENT_EMAIL = "innbygger@fjordvik.example"
+
+
+class Command(BaseCommand):
+    help = "Create fictional demo content (a hub, pages, menus) and two demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if any hub already exists.")
+        parser.add_argument(
+            "--password",
+            help="Password for demo accounts that are created now (default: a random one, printed).",
+        )
+
+    def handle(self, *args, if_empty=False, password=None, **options):
+        if if_empty and HubPage.objects.exists():
+            self.stdout.write("A hub already exists; demo data left alone.")
+            return
+        with transaction.atomic():
+            site, home = self._home_and_site()
+            hub = self._hub(home)
+            about = self._about_page(hub, home)
+            self._news(hub)
+            self._settings(site, hub, about)
+            logins = [
+                self._account(
+                    email=COORDINATOR_EMAIL, display_name="Kari Koordinator (fiktiv)", password=password, hub=hub
+                ),
+                self._account(email=RESIDENT_EMAIL, display_name="Ola Innbygger (fiktiv)", password=password),
+            ]
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready (fictional): {hub.title} at {hub.url}"))
+        for email, secret in logins:
+            if secret is None:
+                self.stdout.write(f"  {email}: account exists, password left unchanged")
+            else:
+                self.stdout.write(f"  log in as {email} with password {secret}")
+
+    def _home_and_site(self) -> tuple[Site, HomePage]:
+        """The default Site with a HomePage as its root, replacing Wagtail's welcome page."""
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is not None and isinstance(site.root_page.specific, HomePage):
+            return site, site.root_page.specific
+
+        home = HomePage.objects.filter(depth=2).first()
+        if home is None:
+            home = HomePage(
+                title="Dugnad",
+                slug=HOME_SLUG,
+                intro=RichText(
+                    "<p>Lokale partnerskap for bærekraftsmålene. <strong>Fiktive demodata</strong> "
+                    "viser hvordan en samarbeidsarena kan se ut.</p>"
+                ),
+            )
+            Page.get_first_root_node().add_child(instance=home)
+            home.save_revision().publish()
+
+        old_root = site.root_page if site is not None else None
+        if site is None:
+            site = Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Dugnad"
+            )
+        else:
+            site.root_page = home
+            site.save(update_fields=["root_page"])
+        # Only Wagtail's bare welcome page goes; a real page that happened to be the root stays.
+        if old_root is not None and old_root.pk != home.pk and old_root.specific_class is Page:
+            old_root.delete()
+        return site, home
+
+    def _hub(self, home: HomePage) -> HubPage:
+        hub = HubPage.objects.child_of(home).filter(slug=HUB_SLUG).first()
+        if hub is None:
+            hub = HubPage(
+                title="Fjordvik framtidslab (fiktiv)",
+                slug=HUB_SLUG,
+                municipality="Fjordvik (fiktiv kommune)",
+                default_language="nb",
+                introduction=RichText(
+                    "<p>Framtidslaben i Fjordvik samler kommunen, næringslivet, skolene og frivilligheten "
+                    "om bærekraftsmålene. <strong>Fiktive demodata.</strong></p>"
+                ),
+                contact_email="post@fjordvik.example",
+                contact_phone="+47 700 00 000",
+                contact_address="Kaigata 1\n6000 Fjordvik (fiktiv adresse)",
+                body=[
+                    ("heading", {"text": "Slik jobber vi", "level": "h2"}),
+                    ("text", RichText(FICTION_NOTE)),
+                ],
+            )
+            home.add_child(instance=hub)
+            hub.save_revision().publish()
+        return hub
+
+    def _about_page(self, hub: HubPage, home: HomePage) -> StandardPage:
+        about = StandardPage.objects.child_of(hub).filter(slug="om-laben").first()
+        if about is None:
+            about = StandardPage(
+                title="Om laben",
+                slug="om-laben",
+                intro=RichText("<p>Hvem vi er og hvordan du kan bli med. <strong>Fiktive demodata.</strong></p>"),
+                body=[
+                    ("heading", {"text": "Et samarbeid for hele kommunen", "level": "h2"}),
+                    ("text", RichText(FICTION_NOTE + "<ul><li>Kommunen</li><li>Næringslivet</li></ul>")),
+                    ("heading", {"text": "Partnerne", "level": "h3"}),
+                    (
+                        "quote",
+                        {
+                            "text": "Sammen får vi til mer enn hver for oss.",
+                            "attribution": "Fiktiv ordfører i Fjordvik",
+                        },
+                    ),
+                    (
+                        "call_to_action",
+                        {
+                            "heading": "Bli partner",
+                            "text": RichText("<p>Ta kontakt, så finner vi ut av det sammen.</p>"),
+                            "page": home,
+                            "url": "",
+                            "button_label": "Til forsiden",
+                        },
+                    ),
+                ],
+            )
+            hub.add_child(instance=about)
+            about.save_revision().publish()
+        return about
+
+    def _news(self, hub: HubPage) -> None:
+        index = NewsIndexPage.objects.child_of(hub).first()
+        if index is None:
+            index = NewsIndexPage(title="Nyheter", slug="nyheter", intro=RichText(FICTION_NOTE))
+            hub.add_child(instance=index)
+            index.save_revision().publish()
+        if not NewsPage.objects.child_of(index).filter(slug="framtidslaben-apner").exists():
+            news = NewsPage(
+                title="Framtidslaben åpner (fiktiv nyhet)",
+                slug="framtidslaben-apner",
+                date=datetime.date(2026, 1, 15),
+                intro=RichText("<p>Fiktive demodata: en oppdiktet åpning.</p>"),
+                body=[("text", RichText(FICTION_NOTE))],
+            )
+            index.add_child(instance=news)
+            news.save_revision().publish()
+
+    def _settings(self, site: Site, hub: HubPage, about: StandardPage) -> None:
+        navigation = NavigationSettings.for_site(site)
+        if not navigation.links:
+            navigation.links = [
+                ("link", {"label": "Fjordvik framtidslab", "page": hub, "url": ""}),
+                ("link", {"label": "Om laben", "page": about, "url": ""}),
+            ]
+            navigation.save()
+        footer = FooterSettings.for_site(site)
+        if not footer.text:
+            footer.text = "Dugnad – lokale partnerskap for bærekraftsmålene. Fiktive demodata."
+            footer.contact_email = "post@fjordvik.example"
+            footer.contact_phone = "+47 700 00 000"
+            footer.contact_address = "Kaigata 1\n6000 Fjordvik (fiktiv adresse)"
+            footer.links = [("link", {"label": "Om laben", "page": about, "url": ""})]
+            footer.save()
+
+    def _account(
+        self, *, email: str, display_name: str, password: str | None, hub: HubPage | None = None
+    ) -> tuple[str, str | None]:
+        """Get or create a verified demo account; returns the password only if it was set now."""
+        user_model = get_user_model()
+        user = user_model.objects.filter(email=email).first()
+        secret = None
+        if user is None:
+            secret = password or secrets.token_urlsafe(12)
+            user = user_model.objects.create_user(email=email, password=secret, display_name=display_name)
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        registered, _created = Group.objects.get_or_create(name=REGISTERED_USERS)
+        user.groups.add(registered)
+        if hub is not None:
+            hub_coordinator_add(hub=hub, user=user)
+        return email, secret

@@ -1,0 +1,98 @@
+"""Writes for the site pages: each hub's coordinators group and who is in it."""
+
+import logging
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+from accounts.roles import HUB_COORDINATORS
+from cms.models import HubPage
+from cms.permissions import can_manage_hub_coordinators
+
+logger = logging.getLogger(__name__)
+
+# What a coordinator may do on their hub's subtree. Without bulk_delete, Wagtail lets them delete
+# only leaf pages, so a hub with content cannot be removed by its coordinators (and the
+# before_delete_page hook keeps an empty hub's deletion with site administrators too).
+COORDINATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# Pictures and documents go into the hub's own collection, where coordinators may also pick them.
+COORDINATOR_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+GROUP_NAME_MAX_LENGTH = 150
+
+
+def _group_name_for(hub: HubPage) -> str:
+    name = f"{HUB_COORDINATORS}: {hub.title}"[:GROUP_NAME_MAX_LENGTH]
+    clash = Group.objects.filter(name=name).exclude(pk=hub.coordinators_group_id)
+    if clash.exists():
+        # Two hubs with the same title (or a hand-made group) must not share permissions.
+        suffix = f" (#{hub.pk})"
+        name = name[: GROUP_NAME_MAX_LENGTH - len(suffix)] + suffix
+    return name
+
+
+def hub_coordinators_group_ensure(*, hub: HubPage) -> Group:
+    """Create or bring up to date the hub's own coordinators group and media collection.
+
+    The group is named after the hub and holds the page permissions on the hub's subtree and the
+    image/document permissions on the hub's collection. Safe to call any number of times (after
+    creating, renaming or copying a hub). ``hub`` must be saved in the page tree.
+    """
+    with transaction.atomic():
+        group = hub.coordinators_group
+        name = _group_name_for(hub)
+        if group is None:
+            group = Group.objects.create(name=name)
+        elif group.name != name:
+            group.name = name
+            group.save(update_fields=["name"])
+
+        for codename in COORDINATOR_PAGE_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=hub, permission=permission)
+
+        collection = hub.collection
+        if collection is None:
+            collection = Collection.get_first_root_node().add_child(name=hub.title)
+        elif collection.name != hub.title:
+            collection.name = hub.title
+            collection.save(update_fields=["name"])
+        for app_label, codename in COORDINATOR_COLLECTION_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
+
+        if hub.coordinators_group_id != group.pk or hub.collection_id != collection.pk:
+            # A queryset update, not hub.save(): saving would bypass revisions and could publish
+            # whatever is in memory. HubPage.with_content_json keeps these links across revisions.
+            HubPage.objects.filter(pk=hub.pk).update(coordinators_group=group, collection=collection)
+            hub.coordinators_group, hub.collection = group, collection
+            logger.info("Hub %s: coordinators group %s and collection %s ready", hub.pk, group.pk, collection.pk)
+    return group
+
+
+def hub_coordinator_add(*, hub: HubPage, user: AbstractBaseUser, actor: AbstractBaseUser | None = None) -> None:
+    """Make ``user`` a coordinator of ``hub``.
+
+    Puts them in the hub's own group (created if missing) and in the general "Hub coordinators"
+    group, which opens the Wagtail admin. ``actor`` is the person doing it, checked with
+    ``can_manage_hub_coordinators``; None means the system itself (management commands).
+    """
+    if actor is not None and not can_manage_hub_coordinators(actor, hub):
+        raise PermissionDenied(_("Only site administrators may appoint hub coordinators."))
+    with transaction.atomic():
+        hub_group = hub_coordinators_group_ensure(hub=hub)
+        # The general group normally comes from accounts' data migration; get_or_create means the
+        # order in which the two are set up does not matter.
+        general_group, _created = Group.objects.get_or_create(name=HUB_COORDINATORS)
+        user.groups.add(hub_group, general_group)
+    logger.info("User %s added as coordinator of hub %s by %s", user.pk, hub.pk, getattr(actor, "pk", "system"))

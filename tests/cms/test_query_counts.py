@@ -1,0 +1,62 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.cms.factories import (
+    hub_page_create,
+    image_create,
+    news_index_create,
+    news_page_create,
+    standard_page_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries_for(client, url):
+    client.get(url)  # the first visit makes image renditions; later visits only read them
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _add_hubs(home, count):
+    return [hub_page_create(parent=home, hero_image=image_create()) for _ in range(count)]
+
+
+def test_the_home_page_query_count_does_not_grow_with_hubs(client, home, django_assert_max_num_queries):
+    _add_hubs(home, 1)
+    baseline = _queries_for(client, home.url)
+    _add_hubs(home, 4)
+    client.get(home.url)
+
+    with django_assert_max_num_queries(baseline):
+        response = client.get(home.url)
+
+    assert response.content.decode().count('class="ds-card hub-card"') == 5
+
+
+def _fill_hub(hub, news_index, count):
+    for number in range(count):
+        standard_page_create(parent=hub, show_in_menus=True)
+        news_page_create(index=news_index, date=datetime.date(2026, 1, 1 + number))
+
+
+def test_the_hub_page_query_count_does_not_grow_with_pages_and_news(client, home, django_assert_max_num_queries):
+    hub = hub_page_create(parent=home, hero_image=image_create())
+    news_index = news_index_create(hub=hub)
+    _fill_hub(hub, news_index, 1)
+    baseline = _queries_for(client, hub.url)
+    _fill_hub(hub, news_index, 4)
+    client.get(hub.url)
+
+    with django_assert_max_num_queries(baseline):
+        response = client.get(hub.url)
+
+    html = response.content.decode()
+    sections = html[html.index('class="hub-sections"') :].split("</nav>", 1)[0]
+    assert sections.count("<li>") == 5, "every page meant for menus"
+    assert html.count('<li class="ds-card">') == 3, "the latest three news items"
