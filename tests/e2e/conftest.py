@@ -6,7 +6,6 @@ from playwright.sync_api import sync_playwright
 from tests.e2e.harness import AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 
-
 @pytest.fixture(scope="session")
 def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
     """The real ASGI server, started once for the session against the test database."""
