@@ -29,11 +29,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Front-end packages come from npm and are served by Django, never from a CDN.
 $(VENDOR): node_modules/.package-lock.json
-	rm -rf static/vendor && mkdir -p static/vendor/designsystemet static/vendor/htmx static/vendor/axe-core
+	rm -rf static/vendor && mkdir -p static/vendor/designsystemet static/vendor/htmx static/vendor/axe-core static/vendor/inter/files
 	cp node_modules/@digdir/designsystemet-css/dist/src/index.css static/vendor/designsystemet/designsystemet.css
 	cp node_modules/@digdir/designsystemet-theme/brand/digdir.css static/vendor/designsystemet/theme.css
 	cp node_modules/@digdir/designsystemet-css/LICENSE static/vendor/designsystemet/LICENSE
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
+	cp node_modules/@fontsource-variable/inter/index.css node_modules/@fontsource-variable/inter/LICENSE static/vendor/inter/
+	cp node_modules/@fontsource-variable/inter/files/inter-*-wght-normal.woff2 static/vendor/inter/files/
 	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/axe.min.js
 	touch $@
 
@@ -59,7 +61,8 @@ test: install lint
 	scripts/ensure-system-packages
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=hub.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 # Refresh the catalogues from the source (needs GNU gettext, a developer tool only).
 makemessages: $(INSTALLED)

@@ -115,18 +115,19 @@ class LiveServer:
         found = []
         for path in files:
             # The file backend separates messages with a line of 79 dashes.
-            for chunk in path.read_text().split("-" * 79):
+            for chunk in path.read_bytes().split(b"-" * 79):
                 if chunk.strip():
-                    found.append(email.message_from_string(chunk.strip()))
+                    found.append(email.message_from_bytes(chunk.strip()))
         return found
 
 
 def message_text(message: Message) -> str:
-    if message.is_multipart():
-        for part in message.walk():
-            if part.get_content_type() == "text/plain":
-                return part.get_payload(decode=True).decode()
-    return message.get_payload(decode=True).decode()
+    """The plain-text part of a message, decoded."""
+    parts = message.walk() if message.is_multipart() else [message]
+    for part in parts:
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("The message has no plain-text part")
 
 
 def assert_accessible(page) -> None:

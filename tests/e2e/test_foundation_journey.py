@@ -11,7 +11,16 @@ from tests.e2e.harness import assert_accessible, message_text
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LANGUAGES = ["nb", "nn", "en"]
-PUBLIC_PAGES = ["/", "/goals/", "/goals/11/", "/accounts/login/", "/accounts/signup/"]
+PUBLIC_PAGES = [
+    "/",
+    "/goals/",
+    "/goals/11/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/fjordvik-framtidslab/",
+    "/fjordvik-framtidslab/om-laben/",
+    "/fjordvik-framtidslab/nyheter/",
+]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from channels.testing import WebsocketCommunicator
 
 from hub.asgi import application
 
+# Channels closes stale connections around every consumer event, so the database must be reachable.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
