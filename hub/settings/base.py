@@ -26,10 +26,12 @@ INSTALLED_APPS = [
     "accounts",
     "goals",
     "cms",
+    "partners",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "accounts.wagtail_config.WagtailUsersConfig",

@@ -1,0 +1,89 @@
+"""Reads for partners. List selectors cost a fixed number of queries whatever the data size."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from wagtail.images import get_image_model
+
+from cms.models import HubPage
+from cms.permissions import is_site_administrator
+from partners.models import Partner, PartnerMember, PartnerRole, Partnership, PartnershipStatus
+from partners.validators import normalise_organisation_number
+
+# The logo rendition the directory and partner pages show; prefetched so each card costs nothing.
+LOGO_RENDITION = "max-240x120"
+
+
+def _with_logos(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
+    images = get_image_model().objects.prefetch_renditions(LOGO_RENDITION)
+    return queryset.prefetch_related(Prefetch("logo", queryset=images))
+
+
+def directory_partners(
+    hub: HubPage, *, kind: str = "", goal_number: int | None = None, query: str = ""
+) -> QuerySet[Partner]:
+    """The hub's approved partners, filtered, alphabetically, with goals and logo renditions prefetched."""
+    partners = Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)
+    if kind:
+        partners = partners.filter(kind=kind)
+    if goal_number:
+        partners = partners.filter(goals__number=goal_number)
+    query = (query or "").strip()
+    if query:
+        partners = partners.filter(
+            Q(name__icontains=query)
+            | Q(description__icontains=query)
+            | Q(municipality__icontains=query)
+            | Q(tagged_items__tag__name__icontains=query)
+        )
+    return _with_logos(partners.distinct().order_by("name", "pk").prefetch_related("goals"))
+
+
+def directory_partner(hub: HubPage, slug: str) -> Partner:
+    """One approved partner of the hub, for its page; raises Partner.DoesNotExist otherwise."""
+    partners = Partner.objects.filter(
+        slug=slug, partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED
+    ).prefetch_related("goals", "tagged_items__tag")
+    return _with_logos(partners).get()
+
+
+def partner_by_organisation_number(number: str) -> Partner | None:
+    number = normalise_organisation_number(number or "")
+    if not number:
+        return None
+    return Partner.objects.filter(organisation_number=number).first()
+
+
+def partners_administered_by(user) -> QuerySet[Partner]:
+    if not user.is_authenticated:
+        return Partner.objects.none()
+    return Partner.objects.filter(members__user=user, members__role=PartnerRole.ADMINISTRATOR).order_by("name")
+
+
+def memberships_of(user) -> QuerySet[PartnerMember]:
+    """The organisations a person acts for, with each one's partnerships, for "My organisations"."""
+    if not user.is_authenticated:
+        return PartnerMember.objects.none()
+    partnerships = Partnership.objects.select_related("hub").order_by("hub__title")
+    return (
+        PartnerMember.objects.filter(user=user)
+        .select_related("partner")
+        .prefetch_related(Prefetch("partner__partnerships", queryset=partnerships))
+        .order_by("partner__name")
+    )
+
+
+def hub_partnerships(hub: HubPage, *, status: str = "") -> QuerySet[Partnership]:
+    """A hub's partnerships (all, or of one status), for coordinators."""
+    partnerships = Partnership.objects.filter(hub=hub).select_related("partner", "applied_by", "decided_by")
+    if status:
+        partnerships = partnerships.filter(status=status)
+    return partnerships.order_by("partner__name")
+
+
+def pending_partnerships_for_coordinator(user) -> QuerySet[Partnership]:
+    """Applications waiting in the hubs this person coordinates (every hub for site administrators)."""
+    applied = Partnership.objects.filter(status=PartnershipStatus.APPLIED).select_related("partner", "hub")
+    if is_site_administrator(user):
+        return applied.order_by("applied_at")
+    if not user.is_authenticated:
+        return applied.none()
+    return applied.filter(hub__coordinators_group__in=user.groups.all()).order_by("applied_at")

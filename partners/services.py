@@ -1,0 +1,362 @@
+"""Every write to partners goes through here: permission, validation, one transaction, a log line,
+and e-mails scheduled after commit (``partners.emails``)."""
+
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from accounts.images import reencode_uploaded_image
+from cms.models import HubPage
+from cms.permissions import is_hub_coordinator
+from cms.sanitise import sanitise_html
+from partners import emails
+from partners.models import (
+    PARTNERSHIP_TRANSITIONS,
+    Partner,
+    PartnerInvitation,
+    PartnerMember,
+    PartnerRole,
+    Partnership,
+    PartnershipEvent,
+    PartnershipStatus,
+    PartnerTerms,
+)
+from partners.permissions import (
+    can_apply_for_partnership,
+    can_decide_partnership,
+    can_edit_partner,
+    can_manage_partner_members,
+)
+from partners.validators import normalise_organisation_number
+
+logger = logging.getLogger(__name__)
+
+INVITATION_VALID_FOR = timedelta(days=14)
+LOGO_MAX_SIDE = 800
+LOGO_COLLECTION_NAME = "Partner logos"
+# The fields a partner's own administrators may change from the public site.
+EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "organisation_number",
+    "website",
+    "description",
+    "public_email",
+    "municipality",
+    "latitude",
+    "longitude",
+)
+# Decisions that must say why: the partner reads the reason in their e-mail.
+REASON_REQUIRED = {PartnershipStatus.REJECTED, PartnershipStatus.SUSPENDED, PartnershipStatus.ENDED}
+
+
+def _require_user(actor) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("Log in to do this."))
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:180] or "partner"
+    slug, counter = base, 2
+    while Partner.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+def _logo_image(*, partner_name: str, upload, actor):
+    """Validate and re-encode an uploaded logo, and store it as a Wagtail image."""
+    content = reencode_uploaded_image(upload, max_side=LOGO_MAX_SIDE)
+    collection = Collection.objects.filter(name=LOGO_COLLECTION_NAME).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=LOGO_COLLECTION_NAME)
+    image = get_image_model()(title=partner_name, collection=collection, uploaded_by_user=actor)
+    image.description = _("Logo of %(name)s") % {"name": partner_name}
+    image.file.save(content.name, content, save=False)
+    image.save()
+    return image
+
+
+def _apply_fields(partner: Partner, fields: dict) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        if name == "organisation_number":
+            value = normalise_organisation_number(value or "")
+        elif name == "description":
+            value = sanitise_html(value)
+        elif name in {"latitude", "longitude"} and value not in (None, ""):
+            value = Decimal(str(value))
+        setattr(partner, name, value)
+
+
+def _save_partner(partner: Partner, *, goals, focus_themes) -> None:
+    partner.full_clean()
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as error:
+        # Two people registering the same organisation at once: the constraint decides.
+        raise ValidationError(
+            {"organisation_number": _("An organisation with this organisation number is already registered.")}
+        ) from error
+    if goals is not None:
+        partner.goals.set(goals)
+    if focus_themes is not None:
+        partner.focus_themes.set([theme.strip() for theme in focus_themes if theme.strip()])
+
+
+def partner_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    organisation_number: str = "",
+    website: str = "",
+    description: str = "",
+    public_email: str = "",
+    municipality: str = "",
+    latitude=None,
+    longitude=None,
+    goals: Iterable = (),
+    focus_themes: Iterable[str] = (),
+    logo_upload=None,
+) -> Partner:
+    """Register an organisation; the person registering it becomes its first administrator.
+
+    An organisation number that is already registered is refused: the caller should offer the
+    existing organisation instead (``selectors.partner_by_organisation_number``).
+    """
+    _require_user(actor)
+    partner = Partner()
+    _apply_fields(
+        partner,
+        {
+            "name": name,
+            "kind": kind,
+            "organisation_number": organisation_number,
+            "website": website,
+            "description": description,
+            "public_email": public_email,
+            "municipality": municipality,
+            "latitude": latitude,
+            "longitude": longitude,
+        },
+    )
+    partner.slug = _unique_slug(partner.name)
+    with transaction.atomic():
+        if logo_upload is not None:
+            partner.logo = _logo_image(partner_name=partner.name, upload=logo_upload, actor=actor)
+        _save_partner(partner, goals=list(goals), focus_themes=list(focus_themes))
+        PartnerMember.objects.create(partner=partner, user=actor, role=PartnerRole.ADMINISTRATOR)
+    logger.info("Partner %s created by user %s", partner.pk, actor.pk)
+    return partner
+
+
+def partner_update(
+    *, actor, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
+):
+    """Change an organisation's profile (its administrators, or a site administrator)."""
+    if not can_edit_partner(actor, partner):
+        raise PermissionDenied(_("Only the organisation's administrators can edit it."))
+    _apply_fields(partner, fields)
+    with transaction.atomic():
+        if remove_logo:
+            partner.logo = None
+        if logo_upload is not None:
+            partner.logo = _logo_image(partner_name=partner.name, upload=logo_upload, actor=actor)
+        _save_partner(partner, goals=goals, focus_themes=focus_themes)
+    logger.info("Partner %s updated by user %s", partner.pk, actor.pk)
+    return partner
+
+
+# --- Members and invitations ---------------------------------------------------------------------
+
+
+def _verified_emails(user) -> set[str]:
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    }
+
+
+def member_invite(*, actor, partner: Partner, email: str, role: str = PartnerRole.MEMBER) -> PartnerInvitation:
+    """Invite someone by e-mail. They accept after logging in (or signing up) with that address."""
+    if not can_manage_partner_members(actor, partner):
+        raise PermissionDenied(_("Only the organisation's administrators can invite people."))
+    email = (email or "").strip().lower()
+    invitation = PartnerInvitation(
+        partner=partner,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=timezone.now() + INVITATION_VALID_FOR,
+    )
+    invitation.full_clean()
+    if partner.members.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the organisation.")})
+    with transaction.atomic():
+        # A new invitation replaces any open one for the same address.
+        PartnerInvitation.objects.filter(partner=partner, email=email, accepted_at__isnull=True).delete()
+        invitation.save()
+        emails.invitation_email_schedule(invitation)
+    logger.info("User %s invited %s to partner %s", actor.pk, email, partner.pk)
+    return invitation
+
+
+def invitation_accept(*, user, invitation: PartnerInvitation) -> PartnerMember:
+    """Join the organisation: the invitation's address must be one of the user's verified addresses."""
+    _require_user(user)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.expires_at < timezone.now():
+        raise ValidationError(_("This invitation has expired. Ask the organisation to invite you again."))
+    if invitation.email.lower() not in _verified_emails(user):
+        raise PermissionDenied(
+            _("This invitation was sent to another e-mail address. Log in with that address, or verify it first.")
+        )
+    with transaction.atomic():
+        member, created = PartnerMember.objects.get_or_create(
+            partner=invitation.partner, user=user, defaults={"role": invitation.role}
+        )
+        if not created and invitation.role == PartnerRole.ADMINISTRATOR and member.role != invitation.role:
+            member.role = invitation.role
+            member.save(update_fields=["role"])
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    logger.info("User %s accepted invitation %s to partner %s", user.pk, invitation.pk, invitation.partner_id)
+    return member
+
+
+def invitations_accept_pending(*, user) -> list[PartnerMember]:
+    """Accept every open, unexpired invitation sent to one of the user's verified addresses.
+
+    Called when someone logs in or confirms an address, so an invitation survives sign-up.
+    """
+    addresses = _verified_emails(user)
+    if not addresses:
+        return []
+    pending = PartnerInvitation.objects.filter(
+        email__in=addresses, accepted_at__isnull=True, expires_at__gte=timezone.now()
+    ).select_related("partner")
+    return [invitation_accept(user=user, invitation=invitation) for invitation in pending]
+
+
+def member_remove(*, actor, member: PartnerMember) -> None:
+    """Remove a person from an organisation; the last administrator cannot be removed."""
+    if not can_manage_partner_members(actor, member.partner):
+        raise PermissionDenied(_("Only the organisation's administrators can remove people."))
+    with transaction.atomic():
+        administrators = PartnerMember.objects.select_for_update().filter(
+            partner=member.partner, role=PartnerRole.ADMINISTRATOR
+        )
+        if member.role == PartnerRole.ADMINISTRATOR and administrators.count() <= 1:
+            raise ValidationError(_("An organisation needs at least one administrator. Appoint another one first."))
+        member.delete()
+    logger.info("User %s removed member %s from partner %s", actor.pk, member.user_id, member.partner_id)
+
+
+# --- Partnerships ---------------------------------------------------------------------------------
+
+
+def current_partner_terms(hub: HubPage) -> PartnerTerms | None:
+    return PartnerTerms.objects.filter(hub=hub).order_by("-created_at", "-pk").first()
+
+
+def _record(partnership: Partnership, *, from_status: str, actor, reason: str) -> PartnershipEvent:
+    event = PartnershipEvent.objects.create(
+        partnership=partnership, from_status=from_status, to_status=partnership.status, actor=actor, reason=reason
+    )
+    emails.partnership_email_schedule(event)
+    return event
+
+
+def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bool) -> Partnership:
+    """Apply for the partner to join the hub, accepting the hub's current partner terms."""
+    if not can_apply_for_partnership(actor, partner):
+        raise PermissionDenied(_("Only the organisation's administrators can apply on its behalf."))
+    terms = current_partner_terms(hub)
+    if terms is not None and not accept_terms:
+        raise ValidationError({"accept_terms": _("You must accept the partner terms to apply.")})
+    now = timezone.now()
+    with transaction.atomic():
+        partnership = Partnership.objects.select_for_update().filter(partner=partner, hub=hub).first()
+        from_status = ""
+        if partnership is None:
+            partnership = Partnership(partner=partner, hub=hub)
+        else:
+            from_status = partnership.status
+            if PartnershipStatus.APPLIED not in PARTNERSHIP_TRANSITIONS[from_status]:
+                raise ValidationError(
+                    _("%(partner)s is already %(status)s in this hub.")
+                    % {"partner": partner.name, "status": partnership.get_status_display().lower()}
+                )
+        partnership.status = PartnershipStatus.APPLIED
+        partnership.applied_by = actor
+        partnership.applied_at = now
+        partnership.decided_by = None
+        partnership.decided_at = None
+        partnership.reason = ""
+        partnership.terms = terms
+        partnership.terms_accepted_at = now if terms is not None else None
+        partnership.save()
+        _record(partnership, from_status=from_status, actor=actor, reason="")
+    logger.info("Partner %s applied to hub %s (user %s)", partner.pk, hub.pk, actor.pk)
+    return partnership
+
+
+def partnership_decide(*, actor, partnership: Partnership, to_status: str, reason: str = "") -> Partnership:
+    """Move a partnership to ``to_status`` (approve, reject, suspend, reinstate, end).
+
+    Only the hub's coordinators decide; a rejection, suspension or ending needs a reason.
+    """
+    if not can_decide_partnership(actor, partnership):
+        raise PermissionDenied(_("Only the hub's coordinators decide on its partnerships."))
+    reason = (reason or "").strip()
+    if to_status in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Give a reason: the organisation will read it.")})
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        from_status = locked.status
+        if to_status == PartnershipStatus.APPLIED or to_status not in PARTNERSHIP_TRANSITIONS[from_status]:
+            raise ValidationError(
+                _("A partnership that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": PartnershipStatus(from_status).label.lower(),
+                    "new": PartnershipStatus(to_status).label.lower(),
+                }
+            )
+        locked.status = to_status
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.reason = reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        _record(locked, from_status=from_status, actor=actor, reason=reason)
+    logger.info("Partnership %s: %s -> %s by user %s", locked.pk, from_status, to_status, actor.pk)
+    partnership.refresh_from_db()
+    return partnership
+
+
+def partner_terms_publish(*, actor, hub: HubPage, text: str) -> PartnerTerms:
+    """Publish a new version of a hub's partner terms; applications from now on accept this one."""
+    if not is_hub_coordinator(actor, hub):
+        raise PermissionDenied(_("Only the hub's coordinators change its partner terms."))
+    terms = PartnerTerms(hub=hub, text=sanitise_html(text), created_by=actor)
+    terms.full_clean()
+    terms.save()
+    logger.info("Partner terms %s published for hub %s by user %s", terms.pk, hub.pk, actor.pk)
+    return terms
