@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP_VERSION := 26.3
 INSTALLED := $(VENV)/.installed
 VENDOR := static/vendor/.copied
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po) $(wildcard locale_third_party/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -43,6 +43,9 @@ $(VENDOR): node_modules/.package-lock.json
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
 	$(BIN)/python scripts/compile_messages.py $<
 
+locale_third_party/%/LC_MESSAGES/django.mo: locale_third_party/%/LC_MESSAGES/django.po $(INSTALLED)
+	$(BIN)/python scripts/compile_messages.py $<
+
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
@@ -66,7 +69,7 @@ test: install lint
 
 # Refresh the catalogues from the source (needs GNU gettext, a developer tool only).
 makemessages: $(INSTALLED)
-	$(BIN)/python manage.py makemessages --locale nb --locale nn --locale en --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale nb --locale nn --locale en --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'locale_third_party/*' --no-obsolete
 
 # Re-pin every Python package: resolve the groups in a scratch environment and freeze it.
 lock:

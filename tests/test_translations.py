@@ -3,15 +3,33 @@
 import re
 from pathlib import Path
 
+import allauth
 import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils.translation import gettext, override, pgettext
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+# Nynorsk for third-party apps that ship none (django-allauth); see locale_third_party/README.md.
+THIRD_PARTY_LOCALE_DIR = Path(settings.BASE_DIR) / "locale_third_party"
+ALLAUTH_NB = Path(allauth.__file__).parent / "locale" / "nb" / "LC_MESSAGES" / "django.po"
+# The parts of allauth Dugnad uses: accounts, their templates and e-mails, and the shared layouts.
+ALLAUTH_PARTS = ("account/", "core/", "templates/account/", "templates/allauth/")
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # What makemessages must not read: tests, dependencies, generated and third-party files.
-NOT_SOURCE = {".git", ".venv", "node_modules", "var", "static", "tests", "locale", ".ruff_cache", ".pytest_cache"}
+NOT_SOURCE = {
+    ".git",
+    ".venv",
+    "node_modules",
+    "var",
+    "static",
+    "tests",
+    "locale",
+    "locale_third_party",
+    ".ruff_cache",
+    ".pytest_cache",
+}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]*\}")
 
 
@@ -68,3 +86,57 @@ def test_the_catalogues_hold_every_string_in_the_source(settings, tmp_path, monk
         stale = sorted(msgid for _context, msgid in committed - fresh)
         assert not missing, f"{language}: strings in the source but not in the catalogue (make makemessages): {missing}"
         assert not stale, f"{language}: strings in the catalogue no longer in the source: {stale}"
+
+
+def _allauth_entries() -> list[polib.POEntry]:
+    """allauth's Bokmål entries used by the parts of allauth Dugnad has installed."""
+    return [
+        entry
+        for entry in polib.pofile(str(ALLAUTH_NB))
+        if not entry.obsolete and any(path.startswith(ALLAUTH_PARTS) for path, _line in entry.occurrences)
+    ]
+
+
+def test_the_third_party_catalogue_is_complete():
+    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, "nn")
+
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert catalogue.metadata["Language"] == "nn"
+    assert len(catalogue) > 0
+    assert not untranslated, f"untranslated: {untranslated[:20]}"
+    assert not fuzzy, f"fuzzy: {fuzzy[:20]}"
+
+
+def test_the_third_party_translations_keep_every_placeholder():
+    # Also %d and %s, which allauth uses, and the HTML tags in its messages.
+    placeholder = re.compile(rf"{PLACEHOLDER.pattern}|%[sd]|<[^>]+>")
+    for entry in _catalogue(THIRD_PARTY_LOCALE_DIR, "nn").translated_entries():
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            assert sorted(placeholder.findall(translation)) == sorted(placeholder.findall(entry.msgid)), (
+                f"nn: {entry.msgid!r} -> {translation!r}"
+            )
+
+
+def test_the_third_party_catalogue_covers_every_allauth_string():
+    """An allauth upgrade that adds strings fails here; locale_third_party/README.md says what to do."""
+    wanted = {(entry.msgctxt or "", entry.msgid, entry.msgid_plural or "") for entry in _allauth_entries()}
+    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, "nn")
+    held = {(entry.msgctxt or "", entry.msgid, entry.msgid_plural or "") for entry in catalogue if not entry.obsolete}
+
+    missing = sorted(msgid for _context, msgid, _plural in wanted - held)
+    assert len(wanted) > 100
+    assert not missing, f"allauth strings without a Nynorsk translation (see locale_third_party/README.md): {missing}"
+
+
+def test_allauth_pages_are_in_nynorsk():
+    """Nynorsk pages show the override catalogue, not allauth's Bokmål (needs the compiled .mo file)."""
+    bokmal = {entry.msgid: entry.msgstr for entry in _allauth_entries() if not entry.msgctxt}
+    already = "Already have an account? Then please %(link)ssign in%(end_link)s."  # account/signup.html
+    with override("nn"):
+        assert gettext("Sign Up") == "Registrer deg"
+        assert gettext(already) == "Har du allereie ein konto? Då kan du %(link)slogge inn%(end_link)s."
+        assert gettext("Forgot your password?") == "Gløymt passordet?"
+        assert gettext("Forgot your password?") != bokmal["Forgot your password?"]
+        assert pgettext("field label", "Login") == "Innlogging"

@@ -199,7 +199,8 @@ LANGUAGES = [
     ("nn", _("Norwegian Nynorsk")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dugnad's own catalogue first; the override catalogue fills in third-party apps that lack Nynorsk.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_third_party"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Oslo"
@@ -228,6 +229,11 @@ WAGTAIL_SITE_NAME = "Dugnad"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+
+# --- Benchmark ----------------------------------------------------------------------------------
+
+# Adds /bench/bare/, the reference view `make bench` measures pages against (hub.bench_views).
+DUGNAD_BENCH_VIEWS = env_bool("DUGNAD_BENCH_VIEWS", False)
 
 # --- Security -----------------------------------------------------------------------------------
 
