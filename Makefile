@@ -11,7 +11,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages makemessages lock clean
+.PHONY: install run test lint format messages makemessages lock clean bench
 
 install: $(INSTALLED) $(VENDOR) $(MO_FILES)
 
@@ -66,6 +66,11 @@ test: install lint
 	DJANGO_SETTINGS_MODULE=hub.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+# Serve the site production-like and measure the partner directory against a bare Django view;
+# prints a table and updates docs/benchmarks.md. A benchmark, not a test: it asserts nothing.
+bench: install
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 # Refresh the catalogues from the source (needs GNU gettext, a developer tool only).
 makemessages: $(INSTALLED)

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import urls as accounts_urls
 from goals import urls as goals_urls
 from hub.views import favicon, healthz
+from partners import urls as partners_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,10 +18,16 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include(accounts_urls)),
     path("goals/", include(goals_urls)),
+    path("partners/", include(partners_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+if settings.DUGNAD_BENCH_VIEWS:
+    from hub.bench_views import bare
+
+    urlpatterns += [path("bench/bare/", bare, name="bench_bare")]
 
 urlpatterns += [path("", include(wagtail_urls))]

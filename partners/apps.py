@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from allauth.account.signals import email_confirmed, user_logged_in
+
+        from partners import hub_hooks, signals  # noqa: F401 (hub_hooks registers Wagtail hooks on import)
+
+        user_logged_in.connect(signals.accept_invitations_on_login, dispatch_uid="partners_invitations_on_login")
+        email_confirmed.connect(
+            signals.accept_invitations_on_email_confirmed, dispatch_uid="partners_invitations_on_email_confirmed"
+        )

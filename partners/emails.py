@@ -6,9 +6,11 @@ Each recipient gets the message in their own preferred language, or else in the 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from partners.models import PartnerInvitation, PartnerRole, PartnershipEvent
@@ -21,8 +23,10 @@ def _absolute(path: str) -> str:
 
 
 def _send(*, recipient_email: str, language: str, template: str, context: dict) -> None:
+    """Render and send one plain-text message in ``language`` (the site's default if empty)."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"partners/email/{template}_subject.txt", context).strip()
+        # A subject is one line: a header with a newline in it is refused by Django.
+        subject = " ".join(render_to_string(f"partners/email/{template}_subject.txt", context).split())
         body = render_to_string(f"partners/email/{template}_body.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[recipient_email])
     message.send()
@@ -46,22 +50,27 @@ def partnership_email_send(event_id: int) -> None:
                 "partner": partnership.partner,
                 "hub": partnership.hub,
                 "recipient": member.user,
-                "organisation_url": _absolute(f"/partners/mine/{partnership.partner.slug}/"),
+                "organisation_url": _absolute(reverse("partner_manage", args=[partnership.partner.slug])),
             },
         )
     logger.info("Partnership %s: %s notified", partnership.pk, event.to_status)
 
 
 def partnership_email_schedule(event: PartnershipEvent) -> None:
-    transaction.on_commit(lambda: partnership_email_send(event.pk))
+    """Send after commit; a failing mail server is logged, and does not turn a saved decision into an error."""
+    transaction.on_commit(lambda: partnership_email_send(event.pk), robust=True)
 
 
 def invitation_email_send(invitation_id: int) -> None:
+    """Send the invitation: in the invitee's language if they have an account, else the inviter's."""
     invitation = PartnerInvitation.objects.select_related("partner", "invited_by").get(pk=invitation_id)
     inviter = invitation.invited_by
+    invitee = get_user_model().objects.filter(email__iexact=invitation.email).first()
     _send(
         recipient_email=invitation.email,
-        language=(inviter.preferred_language if inviter else "") or settings.LANGUAGE_CODE,
+        language=(invitee.preferred_language if invitee else "")
+        or (inviter.preferred_language if inviter else "")
+        or settings.LANGUAGE_CODE,
         template="invitation",
         context={
             "invitation": invitation,
@@ -73,4 +82,4 @@ def invitation_email_send(invitation_id: int) -> None:
 
 
 def invitation_email_schedule(invitation: PartnerInvitation) -> None:
-    transaction.on_commit(lambda: invitation_email_send(invitation.pk))
+    transaction.on_commit(lambda: invitation_email_send(invitation.pk), robust=True)

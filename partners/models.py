@@ -17,7 +17,7 @@ from modelcluster.models import ClusterableModel
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -279,10 +279,11 @@ class PartnershipEvent(models.Model):
         return f"{self.partnership}: {self.from_status or '-'} → {self.to_status}"
 
 
-class PartnerIndexPage(RoutablePageMixin, HubSectionMixin, Page):
+class PartnerIndexPage(HubSectionMixin, RoutablePageMixin, Page):
     """A hub's partner directory (``<hub>/partners/``), its application form and its partners' pages.
 
-    One per hub; the routes are in ``partners.views``.
+    One per hub; the routes are in ``partners.views``. ``HubSectionMixin`` comes first so that its
+    ``serve`` (the hub's language) wraps ``RoutablePageMixin.serve``, which calls the route's view.
     """
 
     intro = RichTextField(_("introduction"), features=PARTNER_DESCRIPTION_FEATURES, blank=True)
@@ -295,3 +296,24 @@ class PartnerIndexPage(RoutablePageMixin, HubSectionMixin, Page):
     class Meta:
         verbose_name = _("partner directory")
         verbose_name_plural = _("partner directories")
+
+    # The views live in partners.views (imported late: it imports forms and services, which import
+    # these models). "apply/" is declared before "<slug>/" so that it wins.
+
+    @path("", name="directory")
+    def directory_route(self, request):
+        from partners import views
+
+        return views.directory(request, self)
+
+    @path("apply/", name="apply")
+    def apply_route(self, request):
+        from partners import views
+
+        return views.apply(request, self)
+
+    @path("<slug:slug>/", name="partner")
+    def partner_route(self, request, slug):
+        from partners import views
+
+        return views.partner_detail(request, self, slug)

@@ -4,8 +4,9 @@ and e-mails scheduled after commit (``partners.emails``)."""
 import logging
 import secrets
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from accounts.images import reencode_uploaded_image
 from cms.models import HubPage
 from cms.permissions import is_hub_coordinator
-from cms.sanitise import sanitise_html
+from cms.sanitise import active_content, sanitise_html
 from partners import emails
 from partners.models import (
     PARTNERSHIP_TRANSITIONS,
@@ -45,6 +47,8 @@ logger = logging.getLogger(__name__)
 INVITATION_VALID_FOR = timedelta(days=14)
 LOGO_MAX_SIDE = 800
 LOGO_COLLECTION_NAME = "Partner logos"
+COORDINATE_PRECISION = Decimal("0.00001")
+DUPLICATE_ORGANISATION_NUMBER = gettext_lazy("An organisation with this organisation number is already registered.")
 # The fields a partner's own administrators may change from the public site.
 EDITABLE_FIELDS = (
     "name",
@@ -59,6 +63,7 @@ EDITABLE_FIELDS = (
 )
 # Decisions that must say why: the partner reads the reason in their e-mail.
 REASON_REQUIRED = {PartnershipStatus.REJECTED, PartnershipStatus.SUSPENDED, PartnershipStatus.ENDED}
+REASON_MAX_LENGTH = Partnership._meta.get_field("reason").max_length
 
 
 def _require_user(actor) -> None:
@@ -66,8 +71,15 @@ def _require_user(actor) -> None:
         raise PermissionDenied(_("Log in to do this."))
 
 
+# Path segments the partner URLs use themselves (``<hub>/partners/apply/``, ``/partners/mine/``):
+# a partner with one of these slugs could never be reached.
+RESERVED_SLUGS = {"apply", "mine", "invitations"}
+
+
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:180] or "partner"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-partner"
     slug, counter = base, 2
     while Partner.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug = f"{base}-{counter}"
@@ -75,17 +87,58 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _logo_image(*, partner_name: str, upload, actor):
-    """Validate and re-encode an uploaded logo, and store it as a Wagtail image."""
-    content = reencode_uploaded_image(upload, max_side=LOGO_MAX_SIDE)
+def _logo_content(upload):
+    """Check and re-encode an uploaded logo before anything is written.
+
+    Raises ValidationError keyed on ``logo``, so that a form shows the message at its logo field.
+    """
+    try:
+        return reencode_uploaded_image(upload, max_side=LOGO_MAX_SIDE)
+    except ValidationError as error:
+        raise ValidationError({"logo": error.error_list}) from error
+
+
+def _logo_image(*, partner_name: str, content, actor):
+    """Store an already re-encoded logo as a Wagtail image in the partner logos collection.
+
+    Must be called inside the transaction that saves the partner; the caller deletes the file
+    if that transaction fails (``_deleting_logo_file_on_error``).
+    """
     collection = Collection.objects.filter(name=LOGO_COLLECTION_NAME).first()
     if collection is None:
         collection = Collection.get_first_root_node().add_child(name=LOGO_COLLECTION_NAME)
-    image = get_image_model()(title=partner_name, collection=collection, uploaded_by_user=actor)
+    image = get_image_model()(title=partner_name[:255], collection=collection, uploaded_by_user=actor)
     image.description = _("Logo of %(name)s") % {"name": partner_name}
     image.file.save(content.name, content, save=False)
+    image._set_image_file_metadata()
     image.save()
     return image
+
+
+@contextmanager
+def _deleting_logo_file_on_error(partner: Partner):
+    """A rolled-back transaction removes the Image row but not its file: remove the file too."""
+    logo_before = partner.logo_id
+    try:
+        yield
+    except BaseException:
+        logo = partner.logo if partner.logo_id and partner.logo_id != logo_before else None
+        if logo is not None:
+            logo.file.storage.delete(logo.file.name)
+        partner.logo_id = logo_before
+        raise
+
+
+def _logo_discard(image_id: int | None, *, keep_for: Partner) -> None:
+    """Delete a replaced or removed logo that we stored ourselves and nobody else uses.
+
+    Wagtail deletes the file after commit. Images chosen in the admin from elsewhere are kept.
+    """
+    if image_id is None:
+        return
+    if Partner.objects.filter(logo_id=image_id).exclude(pk=keep_for.pk).exists():
+        return
+    get_image_model().objects.filter(pk=image_id, collection__name=LOGO_COLLECTION_NAME).delete()
 
 
 def _apply_fields(partner: Partner, fields: dict) -> None:
@@ -96,21 +149,69 @@ def _apply_fields(partner: Partner, fields: dict) -> None:
         if name == "organisation_number":
             value = normalise_organisation_number(value or "")
         elif name == "description":
-            value = sanitise_html(value)
-        elif name in {"latitude", "longitude"} and value not in (None, ""):
-            value = Decimal(str(value))
+            value = _description(value)
+        elif name in {"latitude", "longitude"}:
+            value = _coordinate(name, value)
         setattr(partner, name, value)
 
 
+def _description(html: str) -> str:
+    """Refuse scripts and event handlers with a clear message; remove anything else not allowed."""
+    found = active_content(html)
+    if found:
+        message = _(
+            "The description contains %(found)s. Scripts and event handlers are not allowed, "
+            "because they could run in the browsers of the people reading it. Remove them and try again."
+        ) % {"found": ", ".join(found)}
+        raise ValidationError({"description": ValidationError(message, code="active_content")})
+    return sanitise_html(html)
+
+
+def _coordinate(name: str, value) -> Decimal | None:
+    """A coordinate as the model stores it (five decimals, about a metre), or None when not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return Decimal(str(value).strip().replace(",", ".")).quantize(COORDINATE_PRECISION)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({name: _("Enter a number, for example 62.47225.")}) from None
+
+
+def _organisation_number_taken(partner: Partner) -> bool:
+    number = partner.organisation_number
+    return bool(number) and Partner.objects.filter(organisation_number=number).exclude(pk=partner.pk).exists()
+
+
+def _validate(partner: Partner) -> None:
+    """``full_clean``, with a duplicate organisation number reported at its field, where a form shows it.
+
+    (The model's conditional unique constraint would report it for the whole form.) The database
+    constraint still decides a race between two registrations: see ``_save_partner``.
+    """
+    errors: dict = {}
+    try:
+        partner.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if "organisation_number" not in errors and _organisation_number_taken(partner):
+        errors["organisation_number"] = [ValidationError(DUPLICATE_ORGANISATION_NUMBER, code="duplicate")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _save_partner(partner: Partner, *, goals, focus_themes) -> None:
-    partner.full_clean()
+    """Save a partner that has passed ``full_clean``; must be called inside ``transaction.atomic``."""
     try:
         with transaction.atomic():
             partner.save()
     except IntegrityError as error:
         # Two people registering the same organisation at once: the constraint decides.
+        if _organisation_number_taken(partner):
+            raise ValidationError(
+                {"organisation_number": ValidationError(DUPLICATE_ORGANISATION_NUMBER, code="duplicate")}
+            ) from error
         raise ValidationError(
-            {"organisation_number": _("An organisation with this organisation number is already registered.")}
+            _("Another organisation with the same name was saved at the same moment. Please try again.")
         ) from error
     if goals is not None:
         partner.goals.set(goals)
@@ -156,9 +257,12 @@ def partner_create(
         },
     )
     partner.slug = _unique_slug(partner.name)
-    with transaction.atomic():
-        if logo_upload is not None:
-            partner.logo = _logo_image(partner_name=partner.name, upload=logo_upload, actor=actor)
+    # Everything is checked before anything is written, so a refusal leaves no trace.
+    _validate(partner)
+    logo_content = _logo_content(logo_upload) if logo_upload is not None else None
+    with _deleting_logo_file_on_error(partner), transaction.atomic():
+        if logo_content is not None:
+            partner.logo = _logo_image(partner_name=partner.name, content=logo_content, actor=actor)
         _save_partner(partner, goals=list(goals), focus_themes=list(focus_themes))
         PartnerMember.objects.create(partner=partner, user=actor, role=PartnerRole.ADMINISTRATOR)
     logger.info("Partner %s created by user %s", partner.pk, actor.pk)
@@ -168,16 +272,25 @@ def partner_create(
 def partner_update(
     *, actor, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
 ):
-    """Change an organisation's profile (its administrators, or a site administrator)."""
+    """Change an organisation's profile (its administrators, or a site administrator).
+
+    ``fields`` are among ``EDITABLE_FIELDS``; ``goals`` and ``focus_themes`` are replaced when given.
+    A replaced or removed logo is deleted. On a refusal nothing is saved.
+    """
     if not can_edit_partner(actor, partner):
         raise PermissionDenied(_("Only the organisation's administrators can edit it."))
     _apply_fields(partner, fields)
-    with transaction.atomic():
-        if remove_logo:
-            partner.logo = None
-        if logo_upload is not None:
-            partner.logo = _logo_image(partner_name=partner.name, upload=logo_upload, actor=actor)
+    old_logo_id = partner.logo_id
+    if remove_logo:
+        partner.logo = None
+    _validate(partner)
+    logo_content = _logo_content(logo_upload) if logo_upload is not None else None
+    with _deleting_logo_file_on_error(partner), transaction.atomic():
+        if logo_content is not None:
+            partner.logo = _logo_image(partner_name=partner.name, content=logo_content, actor=actor)
         _save_partner(partner, goals=goals, focus_themes=focus_themes)
+        if partner.logo_id != old_logo_id:
+            _logo_discard(old_logo_id, keep_for=partner)
     logger.info("Partner %s updated by user %s", partner.pk, actor.pk)
     return partner
 
@@ -218,42 +331,58 @@ def member_invite(*, actor, partner: Partner, email: str, role: str = PartnerRol
 
 
 def invitation_accept(*, user, invitation: PartnerInvitation) -> PartnerMember:
-    """Join the organisation: the invitation's address must be one of the user's verified addresses."""
+    """Join the organisation: the invitation's address must be one of the user's verified addresses.
+
+    An invitation is used once; the row is locked so that two tabs accepting at once cannot both use it.
+    """
     _require_user(user)
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation has already been used."))
-    if invitation.expires_at < timezone.now():
-        raise ValidationError(_("This invitation has expired. Ask the organisation to invite you again."))
-    if invitation.email.lower() not in _verified_emails(user):
-        raise PermissionDenied(
-            _("This invitation was sent to another e-mail address. Log in with that address, or verify it first.")
-        )
     with transaction.atomic():
+        locked = PartnerInvitation.objects.select_for_update().select_related("partner").get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been used."), code="invitation_used")
+        if locked.expires_at < timezone.now():
+            raise ValidationError(
+                _("This invitation has expired. Ask the organisation to invite you again."), code="invitation_expired"
+            )
+        if locked.email.lower() not in _verified_emails(user):
+            raise PermissionDenied(
+                _("This invitation was sent to another e-mail address. Log in with that address, or verify it first.")
+            )
         member, created = PartnerMember.objects.get_or_create(
-            partner=invitation.partner, user=user, defaults={"role": invitation.role}
+            partner=locked.partner, user=user, defaults={"role": locked.role}
         )
-        if not created and invitation.role == PartnerRole.ADMINISTRATOR and member.role != invitation.role:
-            member.role = invitation.role
+        if not created and locked.role == PartnerRole.ADMINISTRATOR and member.role != locked.role:
+            member.role = locked.role
             member.save(update_fields=["role"])
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-    logger.info("User %s accepted invitation %s to partner %s", user.pk, invitation.pk, invitation.partner_id)
+        locked.accepted_at = timezone.now()
+        locked.accepted_by = user
+        locked.save(update_fields=["accepted_at", "accepted_by"])
+    invitation.accepted_at, invitation.accepted_by = locked.accepted_at, locked.accepted_by
+    logger.info("User %s accepted invitation %s to partner %s", user.pk, locked.pk, locked.partner_id)
     return member
 
 
 def invitations_accept_pending(*, user) -> list[PartnerMember]:
     """Accept every open, unexpired invitation sent to one of the user's verified addresses.
 
-    Called when someone logs in or confirms an address, so an invitation survives sign-up.
+    Called when someone logs in or confirms an address (``partners.signals``), so an invitation
+    survives sign-up. It never fails the login: an invitation that cannot be used is skipped.
     """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
     addresses = _verified_emails(user)
     if not addresses:
         return []
     pending = PartnerInvitation.objects.filter(
         email__in=addresses, accepted_at__isnull=True, expires_at__gte=timezone.now()
-    ).select_related("partner")
-    return [invitation_accept(user=user, invitation=invitation) for invitation in pending]
+    ).order_by("created_at", "pk")
+    members = []
+    for invitation in pending:
+        try:
+            members.append(invitation_accept(user=user, invitation=invitation))
+        except (ValidationError, PermissionDenied):
+            logger.info("Invitation %s could not be accepted by user %s", invitation.pk, user.pk)
+    return members
 
 
 def member_remove(*, actor, member: PartnerMember) -> None:
@@ -261,12 +390,19 @@ def member_remove(*, actor, member: PartnerMember) -> None:
     if not can_manage_partner_members(actor, member.partner):
         raise PermissionDenied(_("Only the organisation's administrators can remove people."))
     with transaction.atomic():
-        administrators = PartnerMember.objects.select_for_update().filter(
-            partner=member.partner, role=PartnerRole.ADMINISTRATOR
+        # Locking every administrator row serialises two administrators removing each other.
+        administrators = list(
+            PartnerMember.objects.select_for_update().filter(partner=member.partner, role=PartnerRole.ADMINISTRATOR)
         )
-        if member.role == PartnerRole.ADMINISTRATOR and administrators.count() <= 1:
-            raise ValidationError(_("An organisation needs at least one administrator. Appoint another one first."))
-        member.delete()
+        locked = PartnerMember.objects.select_for_update().filter(pk=member.pk).first()
+        if locked is None:
+            return
+        if locked.role == PartnerRole.ADMINISTRATOR and len(administrators) <= 1:
+            raise ValidationError(
+                _("An organisation needs at least one administrator. Appoint another one first."),
+                code="last_administrator",
+            )
+        locked.delete()
     logger.info("User %s removed member %s from partner %s", actor.pk, member.user_id, member.partner_id)
 
 
@@ -313,7 +449,14 @@ def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bo
         partnership.reason = ""
         partnership.terms = terms
         partnership.terms_accepted_at = now if terms is not None else None
-        partnership.save()
+        try:
+            with transaction.atomic():
+                partnership.save()
+        except IntegrityError as error:
+            # Two administrators sending the first application at once: one of them wins.
+            raise ValidationError(
+                _("%(partner)s has already applied to this hub.") % {"partner": partner.name}
+            ) from error
         _record(partnership, from_status=from_status, actor=actor, reason="")
     logger.info("Partner %s applied to hub %s (user %s)", partner.pk, hub.pk, actor.pk)
     return partnership
@@ -326,9 +469,19 @@ def partnership_decide(*, actor, partnership: Partnership, to_status: str, reaso
     """
     if not can_decide_partnership(actor, partnership):
         raise PermissionDenied(_("Only the hub's coordinators decide on its partnerships."))
+    if to_status not in PartnershipStatus.values:
+        raise ValidationError(
+            {"to_status": ValidationError(_("Choose one of the partnership statuses."), code="invalid_choice")}
+        )
     reason = (reason or "").strip()
     if to_status in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": _("Give a reason: the organisation will read it.")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Give a reason: the organisation will read it."), code="required")}
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep the reason to at most %(limit)d characters.") % {"limit": REASON_MAX_LENGTH}}
+        )
     with transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
         from_status = locked.status
@@ -360,3 +513,26 @@ def partner_terms_publish(*, actor, hub: HubPage, text: str) -> PartnerTerms:
     terms.save()
     logger.info("Partner terms %s published for hub %s by user %s", terms.pk, hub.pk, actor.pk)
     return terms
+
+
+def member_role_change(*, actor, member: PartnerMember, role: str) -> PartnerMember:
+    """Make a member an administrator or an ordinary member; the last administrator stays one."""
+    if not can_manage_partner_members(actor, member.partner):
+        raise PermissionDenied(_("Only the organisation's administrators can change roles."))
+    if role not in PartnerRole.values:
+        raise ValidationError({"role": _("Choose administrator or member.")})
+    with transaction.atomic():
+        administrators = list(
+            PartnerMember.objects.select_for_update().filter(partner=member.partner, role=PartnerRole.ADMINISTRATOR)
+        )
+        locked = PartnerMember.objects.select_for_update().get(pk=member.pk)
+        if locked.role == PartnerRole.ADMINISTRATOR and role != PartnerRole.ADMINISTRATOR and len(administrators) <= 1:
+            raise ValidationError(
+                _("An organisation needs at least one administrator. Appoint another one first."),
+                code="last_administrator",
+            )
+        locked.role = role
+        locked.save(update_fields=["role"])
+    member.role = role
+    logger.info("User %s made member %s of partner %s %s", actor.pk, member.user_id, member.partner_id, role)
+    return member

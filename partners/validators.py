@@ -25,8 +25,10 @@ def normalise_organisation_number(value: str) -> str:
 
 
 def validate_organisation_number(value: str) -> None:
+    """Nine ASCII digits (spaces ignored) whose last digit is the modulus-11 check digit of the rest."""
     number = normalise_organisation_number(value)
-    if len(number) != 9 or not number.isdigit():
+    # isdigit() alone accepts "²" and other Unicode digits that int() and the register do not.
+    if len(number) != 9 or not (number.isascii() and number.isdigit()):
         raise ValidationError(
             _("An organisation number has nine digits, for example 923 609 016."), code="organisation_number_format"
         )

@@ -134,7 +134,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dugnad"}}
+    # Without Redis the cache is per process; DUGNAD_FILE_CACHE_DIR shares one between processes
+    # on one machine (the browser tests' server and the tests themselves).
+    FILE_CACHE_DIR = env_str("DUGNAD_FILE_CACHE_DIR", "")
+    if FILE_CACHE_DIR:
+        CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": FILE_CACHE_DIR}
+        }
+    else:
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dugnad"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -229,6 +237,9 @@ WAGTAIL_SITE_NAME = "Dugnad"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# No Gravatar avatars in the admin: they would send a hash of each user's e-mail address to a third
+# party, and the Content-Security-Policy (img-src 'self') blocks them anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Benchmark ----------------------------------------------------------------------------------
 

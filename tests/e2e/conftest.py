@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.test.utils import override_settings
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.harness import AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS, LiveServer
@@ -8,13 +10,32 @@ from tests.e2e.harness import AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 @pytest.fixture(scope="session")
 def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The real ASGI server, started once for the session against the test database."""
+    """The real ASGI server, started once for the session against the test database.
+
+    It shares the tests' cache (Redis when REDIS_URL is set, else a file cache both processes
+    use), so the per-test cache.clear() also empties what the server cached, such as Wagtail's
+    site root paths: a page tree rebuilt by one test is never served from another test's cache.
+    """
     root = tmp_path_factory.mktemp("live-server")
-    server = LiveServer(outbox=root / "outbox", media=root / "media")
+    shared_cache_dir = None
+    if not settings.REDIS_URL:
+        shared_cache_dir = root / "cache"
+        cache_override = override_settings(
+            CACHES={
+                "default": {
+                    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                    "LOCATION": str(shared_cache_dir),
+                }
+            }
+        )
+        cache_override.enable()
+    server = LiveServer(outbox=root / "outbox", media=root / "media", shared_cache_dir=shared_cache_dir)
     with django_db_blocker.unblock():
         server.start()
     yield server
     server.stop()
+    if shared_cache_dir is not None:
+        cache_override.disable()
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +55,13 @@ def browser():
 
 @pytest.fixture
 def context(browser, live_asgi_server):
-    """A fresh browser profile with axe-core loaded on every page (outside the page's CSP)."""
+    """A fresh browser profile with axe-core loaded on every page (outside the page's CSP).
+
+    The server's outbox is emptied too, so each test reads only the e-mail it caused. (Not an
+    autouse fixture: one that requests the server before pytest-django's own set-up breaks the
+    serialized-rollback restore.)
+    """
+    live_asgi_server.clear_outbox()
     context = browser.new_context(base_url=live_asgi_server.url, locale="nb-NO")
     context.add_init_script(path=str(AXE_SOURCE))
     context.set_default_timeout(15_000)

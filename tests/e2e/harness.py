@@ -57,12 +57,13 @@ def database_url_for_tests() -> str:
 class LiveServer:
     """One uvicorn process serving the site; ``url`` is its base address."""
 
-    def __init__(self, outbox: Path, media: Path, workers: int = 1):
+    def __init__(self, outbox: Path, media: Path, workers: int = 1, shared_cache_dir: Path | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.outbox = outbox
         self.media = media
         self.workers = workers
+        self.shared_cache_dir = shared_cache_dir
         self.log_path = outbox.parent / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
@@ -78,6 +79,8 @@ class LiveServer:
                 "WAGTAILADMIN_BASE_URL": self.url,
             }
         )
+        if self.shared_cache_dir is not None:
+            env["DUGNAD_FILE_CACHE_DIR"] = str(self.shared_cache_dir)
         return env
 
     def start(self) -> None:
@@ -108,6 +111,10 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def clear_outbox(self) -> None:
+        for path in self.outbox.glob("*.log"):
+            path.unlink()
 
     def messages(self) -> list[Message]:
         """Every e-mail the server has sent so far, oldest first."""

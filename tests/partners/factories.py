@@ -76,3 +76,30 @@ def partnership_create(*, partner, hub, status=PartnershipStatus.APPROVED, **fie
     if status != PartnershipStatus.APPLIED:
         fields.setdefault("decided_at", now)
     return Partnership.objects.create(partner=partner, hub=hub, status=status, **fields)
+
+
+def member_add(partner, *, user=None, role=PartnerRole.MEMBER, **user_fields) -> PartnerMember:
+    """Put a (new, verified) user in a partner with ``role``, directly: setup, not a test of writes."""
+    user = user or UserFactory(verified=True, **user_fields)
+    return PartnerMember.objects.create(partner=partner, user=user, role=role)
+
+
+def partner_terms_create(hub, *, text="<p>Vi deler kunnskap og følger lover og regler.</p>", **fields):
+    from partners.models import PartnerTerms
+
+    return PartnerTerms.objects.create(hub=hub, text=text, **fields)
+
+
+def logo_image_create(*, title="Logo", size=(64, 32)):
+    """A Wagtail image with a real (tiny) PNG file, as a partner logo."""
+    from django.core.files.base import ContentFile
+    from wagtail.images import get_image_model
+
+    from tests.accounts.images import picture_bytes
+
+    image = get_image_model()(title=title)
+    image.file.save(f"logo-{next(_sequence)}.png", ContentFile(picture_bytes(size=size)), save=False)
+    image.width, image.height = size
+    image._set_image_file_metadata()
+    image.save()
+    return image

@@ -2,16 +2,24 @@
 
 Idempotent: a second run finds what the first made and creates nothing. ``make run`` calls it
 with ``--if-empty`` on every start, so it must stay cheap when there is already a hub.
+
+Apps above cms add their own demo data without cms importing them: every installed app with a
+``demo`` module that defines ``seed_demo_extend(hub, stdout)`` is called after the hub, pages and
+accounts exist, in ``INSTALLED_APPS`` order and inside the same transaction. An extension must be
+idempotent too.
 """
 
 import datetime
 import secrets
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
@@ -24,6 +32,7 @@ HOME_SLUG = "forside"
 HUB_SLUG = "fjordvik-framtidslab"
 COORDINATOR_EMAIL = "koordinator@fjordvik.example"
 RESIDENT_EMAIL = "innbygger@fjordvik.example"
+DEMO_MODULE = "demo"
 
 
 class Command(BaseCommand):
@@ -52,12 +61,22 @@ class Command(BaseCommand):
                 ),
                 self._account(email=RESIDENT_EMAIL, display_name="Ola Innbygger (fiktiv)", password=password),
             ]
+            self._extensions(hub)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (fictional): {hub.title} at {hub.url}"))
         for email, secret in logins:
             if secret is None:
                 self.stdout.write(f"  {email}: account exists, password left unchanged")
             else:
                 self.stdout.write(f"  log in as {email} with password {secret}")
+
+    def _extensions(self, hub: HubPage) -> None:
+        """Let each app that has a ``demo`` module add its part to the demo hub."""
+        for app_config in apps.get_app_configs():
+            if not module_has_submodule(app_config.module, DEMO_MODULE):
+                continue
+            extend = getattr(import_module(f"{app_config.name}.{DEMO_MODULE}"), "seed_demo_extend", None)
+            if extend is not None:
+                extend(hub, self.stdout)
 
     def _home_and_site(self) -> tuple[Site, HomePage]:
         """The default Site with a HomePage as its root, replacing Wagtail's welcome page."""

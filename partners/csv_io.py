@@ -1,0 +1,596 @@
+"""A hub's partners as a spreadsheet: export to CSV, and import a lab's existing list from CSV.
+
+The column names are a file format, not interface text: they stay the same in every language so
+that a file exported in Bokmål imports in English, and the importer can name a wrong column
+exactly. Kinds and statuses are written as their stored codes for the same reason (the importer
+also accepts a kind's label in the active language or in English).
+
+An import is all or nothing: every row is validated with the model's own rules before anything
+is written, and then every row is written in one transaction.
+"""
+
+import codecs
+import csv
+import io
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from taggit.models import Tag
+
+from cms.models import HubPage
+from goals.models import Goal
+from partners import emails
+from partners.models import Partner, PartnerKind, Partnership, PartnershipEvent, PartnershipStatus
+from partners.permissions import can_manage_hub_partners
+from partners.validators import normalise_organisation_number
+
+logger = logging.getLogger(__name__)
+
+CSV_COLUMNS = (
+    "name",
+    "kind",
+    "organisation_number",
+    "website",
+    "public_email",
+    "municipality",
+    "latitude",
+    "longitude",
+    "goals",
+    "focus_themes",
+    "partnership_status",
+    "applied_at",
+    "decided_at",
+)
+IMPORT_REQUIRED_COLUMNS = ("name", "kind")
+# Written by the export so that a file can travel both ways; an import ignores them (imported
+# partners are approved by the person importing).
+IMPORT_IGNORED_COLUMNS = ("partnership_status", "applied_at", "decided_at")
+IMPORT_MAX_ROWS = 10_000
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+LIST_SEPARATOR = ";"
+# Spreadsheet programs run a cell that starts with one of these as a formula. Names and addresses
+# come from the public site, so the export defuses them with a leading apostrophe (OWASP's advice)
+# and the import takes the apostrophe off again.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = {"name", "website", "public_email", "municipality", "focus_themes"}
+# Columns that map straight onto a Partner field, for naming the column of a validation error.
+FIELD_COLUMNS = {
+    "name",
+    "kind",
+    "organisation_number",
+    "website",
+    "public_email",
+    "municipality",
+    "latitude",
+    "longitude",
+}
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+
+def _defuse(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _timestamp(value) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+def hub_partners_csv(hub: HubPage) -> Iterator[list[str]]:
+    """The rows of the hub's partner spreadsheet: the column names, then one row per partnership.
+
+    Every status is included (with a status column), so the file is the coordinators' whole
+    register. Costs three queries whatever the number of partners.
+    """
+    yield list(CSV_COLUMNS)
+    partnerships = (
+        Partnership.objects.filter(hub=hub)
+        .select_related("partner")
+        .prefetch_related("partner__goals", "partner__tagged_items__tag")
+        .order_by("partner__name", "partner__pk")
+    )
+    for partnership in partnerships:
+        partner = partnership.partner
+        goals = sorted(goal.number for goal in partner.goals.all())
+        themes = sorted(item.tag.name for item in partner.tagged_items.all())
+        yield [
+            _defuse(partner.name),
+            partner.kind,
+            partner.organisation_number,
+            _defuse(partner.website),
+            _defuse(partner.public_email),
+            _defuse(partner.municipality),
+            "" if partner.latitude is None else str(partner.latitude),
+            "" if partner.longitude is None else str(partner.longitude),
+            LIST_SEPARATOR.join(str(number) for number in goals),
+            _defuse(LIST_SEPARATOR.join(themes)),
+            partnership.status,
+            _timestamp(partnership.applied_at),
+            _timestamp(partnership.decided_at),
+        ]
+
+
+def hub_partners_csv_text(hub: HubPage) -> str:
+    """The whole export as text with a byte-order mark, so that Excel reads Æ, Ø and Å as UTF-8."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(hub_partners_csv(hub))
+    return buffer.getvalue()
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+class ImportAction:
+    CREATE = "create"
+    LINK = "link"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class ImportRowError:
+    """One problem in the file. ``row`` is the spreadsheet's row number (the column names are row 1)."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    """A valid row and what the import does (or would do) with it."""
+
+    row: int
+    name: str
+    organisation_number: str
+    action: str
+    partner: Partner
+    goals: list = field(default_factory=list)
+    focus_themes: list[str] = field(default_factory=list)
+    current_status: str = ""
+
+    @property
+    def action_label(self) -> str:
+        if self.action == ImportAction.CREATE:
+            return _("New partner")
+        if self.action == ImportAction.LINK:
+            return _("Existing partner, added to the hub")
+        return _("Already in the hub (%(status)s), left as it is") % {
+            "status": PartnershipStatus(self.current_status).label.lower()
+        }
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    encoding: str = ""
+    delimiter: str = ""
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[ImportRowError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count(ImportAction.CREATE)
+
+    @property
+    def linked(self) -> int:
+        return self.count(ImportAction.LINK)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(ImportAction.UNCHANGED)
+
+    @property
+    def delimiter_label(self) -> str:
+        return {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}.get(self.delimiter, self.delimiter)
+
+
+def _file_error(message: str) -> ValidationError:
+    return ValidationError({"file": message})
+
+
+def _read_limited(file) -> bytes:
+    size = getattr(file, "size", None)
+    limit_text = _("The file is larger than %(limit)s MB. Split it into smaller files.") % {
+        "limit": IMPORT_MAX_BYTES // (1024 * 1024)
+    }
+    if size is not None and size > IMPORT_MAX_BYTES:
+        raise _file_error(limit_text)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(IMPORT_MAX_BYTES + 1)
+    if len(data) > IMPORT_MAX_BYTES:
+        raise _file_error(limit_text)
+    return data
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text and the name of its encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    if not data.strip():
+        raise _file_error(_("The file is empty."))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        raise _file_error(
+            _(
+                "This is not a plain-text CSV file (it may be an Excel workbook or UTF-16 text). "
+                "In your spreadsheet program, save it as “CSV UTF-8” and try again."
+            )
+        )
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        raise _file_error(
+            _(
+                "The file could not be read as UTF-8 or as Windows-1252 text (unreadable byte at position "
+                "%(position)s). Save it as “CSV UTF-8” and try again."
+            )
+            % {"position": error.start}
+        ) from error
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    """Semicolons (Excel in Norwegian), commas or tabs: whichever separates the column names."""
+    counts = {delimiter: header_line.count(delimiter) for delimiter in (";", ",", "\t")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _header_key(cell: str) -> str:
+    return re.sub(r"[\s-]+", "_", cell.strip().strip("\ufeff").lower())
+
+
+def _check_header(header: list[str]) -> None:
+    names = [name for name in header if name]
+    unknown = [name for name in names if name not in CSV_COLUMNS]
+    missing = [name for name in IMPORT_REQUIRED_COLUMNS if name not in names]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    if unknown:
+        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    if duplicates:
+        problems.append(_("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicates)})
+    if problems:
+        problems.append(
+            _("The first row must name the columns; the known columns are: %(columns)s.")
+            % {"columns": ", ".join(CSV_COLUMNS)}
+        )
+        raise _file_error(" ".join(problems))
+
+
+def _records(text: str) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
+    """The delimiter, the normalised column names and the non-blank records with their row numbers.
+
+    Stops reading as soon as there are more records than an import may have.
+    """
+    first_line = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [_header_key(cell) for cell in next(reader)]
+        _check_header(header)
+        records = []
+        for index, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(records) >= IMPORT_MAX_ROWS:
+                raise _file_error(
+                    _("The file has more than %(limit)s rows. Split it into smaller files.")
+                    % {"limit": number_format(IMPORT_MAX_ROWS, force_grouping=True)}
+                )
+            records.append((index, cells))
+    except csv.Error as error:
+        raise _file_error(
+            _("The file is not valid CSV near row %(row)s: %(error)s") % {"row": reader.line_num, "error": error}
+        ) from error
+    if not records:
+        raise _file_error(_("The file names the columns but has no rows of partners."))
+    return delimiter, header, records
+
+
+def _clean_text(value: str) -> str:
+    value = value.strip()
+    if value.startswith("'") and value[1:2] and value[1:2] in "=+-@":
+        return value[1:]
+    return value
+
+
+def _kind_lookup() -> dict[str, str]:
+    lookup = {}
+    for kind in PartnerKind:
+        lookup[kind.value] = kind.value
+        lookup[str(kind.label).lower()] = kind.value
+        with translation.override("en"):
+            lookup[str(kind.label).lower()] = kind.value
+    return lookup
+
+
+# Coordinates copied from a map have more decimals than the model keeps (about a metre).
+COORDINATE_QUANTUM = Decimal("0.00001")
+
+
+def _decimal(value: str) -> Decimal | None:
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    number = Decimal(value)
+    if not number.is_finite():
+        raise InvalidOperation(value)
+    return number.quantize(COORDINATE_QUANTUM)
+
+
+class _RowValidator:
+    """Validates records one by one, with the lookups they share loaded once."""
+
+    def __init__(self, hub: HubPage, numbers: set[str]):
+        self.hub = hub
+        self.kinds = _kind_lookup()
+        self.goals = {goal.number: goal for goal in Goal.objects.all()}
+        self.existing = {
+            partner.organisation_number: partner for partner in Partner.objects.filter(organisation_number__in=numbers)
+        }
+        self.statuses = dict(
+            Partnership.objects.filter(hub=hub, partner__in=self.existing.values()).values_list("partner_id", "status")
+        )
+        self.seen_numbers: dict[str, int] = {}
+
+    def validate(self, row_number: int, values: dict[str, str]) -> tuple[ImportRow | None, list[ImportRowError]]:
+        errors: list[ImportRowError] = []
+
+        def error(column: str, message: str) -> None:
+            errors.append(ImportRowError(row=row_number, column=column, message=str(message)))
+
+        kind_text = values.get("kind", "").strip()
+        kind = self.kinds.get(kind_text.lower(), "")
+        if kind_text and not kind:
+            error(
+                "kind",
+                _("Unknown kind “%(value)s”. Use one of: %(kinds)s.")
+                % {"value": kind_text, "kinds": ", ".join(PartnerKind.values)},
+            )
+        partner = Partner(
+            name=_clean_text(values.get("name", "")),
+            kind=kind,
+            organisation_number=normalise_organisation_number(values.get("organisation_number", "")),
+            website=_clean_text(values.get("website", "")),
+            public_email=_clean_text(values.get("public_email", "")),
+            municipality=_clean_text(values.get("municipality", "")),
+            slug="import",
+        )
+        for column in ("latitude", "longitude"):
+            try:
+                setattr(partner, column, _decimal(values.get(column, "")))
+            except InvalidOperation:
+                error(column, _("“%(value)s” is not a number.") % {"value": values[column]})
+        goals = []
+        for part in re.split(r"[;,\s]+", values.get("goals", "").strip()):
+            if not part:
+                continue
+            goal = self.goals.get(int(part)) if part.isdigit() else None
+            if goal is None:
+                error("goals", _("“%(value)s” is not a goal number from 1 to 17.") % {"value": part})
+            else:
+                goals.append(goal)
+        themes = [theme.strip() for theme in _clean_text(values.get("focus_themes", "")).split(LIST_SEPARATOR)]
+        themes = [theme for theme in themes if theme]
+        for theme in themes:
+            if len(theme) > TAG_MAX_LENGTH:
+                error(
+                    "focus_themes",
+                    _("A focus theme may have at most %(limit)s characters.") % {"limit": TAG_MAX_LENGTH},
+                )
+        exclude = ["slug"] + [column for column in FIELD_COLUMNS if any(e.column == column for e in errors)]
+        try:
+            # The same field validators and Partner.clean() as partner_create; uniqueness is
+            # checked below against the file and the database in bulk.
+            partner.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as invalid:
+            coordinate_error = any(e.column in {"latitude", "longitude"} for e in errors)
+            for name, messages in invalid.message_dict.items():
+                if name == NON_FIELD_ERRORS and coordinate_error:
+                    continue  # "give both or neither" only repeats an unreadable coordinate
+                column = name if name in FIELD_COLUMNS else ("latitude, longitude" if name == NON_FIELD_ERRORS else "")
+                for message in messages:
+                    error(column, message)
+
+        number = partner.organisation_number
+        action, current_status = ImportAction.CREATE, ""
+        if number:
+            if number in self.seen_numbers:
+                error(
+                    "organisation_number",
+                    _("Organisation number %(number)s is also on row %(row)s.")
+                    % {"number": number, "row": self.seen_numbers[number]},
+                )
+            else:
+                self.seen_numbers[number] = row_number
+            existing = self.existing.get(number)
+            if existing is not None:
+                partner = existing
+                current_status = self.statuses.get(existing.pk, "")
+                action = ImportAction.UNCHANGED if current_status else ImportAction.LINK
+        if errors:
+            return None, errors
+        return (
+            ImportRow(
+                row=row_number,
+                name=partner.name,
+                organisation_number=number,
+                action=action,
+                partner=partner,
+                goals=goals,
+                focus_themes=themes,
+                current_status=current_status,
+            ),
+            [],
+        )
+
+
+class _SlugAllocator:
+    """Unique slugs for a batch of new partners, checked against the database once per name."""
+
+    def __init__(self):
+        self.taken: set[str] = set()
+        self.loaded: set[str] = set()
+
+    def allocate(self, name: str) -> str:
+        base = slugify(name)[:180] or "partner"
+        if base not in self.loaded:
+            self.taken.update(Partner.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+            self.loaded.add(base)
+        slug, counter = base, 2
+        while slug in self.taken:
+            slug = f"{base}-{counter}"
+            counter += 1
+        self.taken.add(slug)
+        return slug
+
+
+def _write(*, actor, hub: HubPage, rows: list[ImportRow], reason: str) -> None:
+    now = timezone.now()
+    slugs = _SlugAllocator()
+    for row in rows:
+        if row.action == ImportAction.UNCHANGED:
+            continue
+        partner = row.partner
+        if row.action == ImportAction.CREATE:
+            partner.slug = slugs.allocate(partner.name)
+            try:
+                with transaction.atomic():
+                    partner.save()
+            except IntegrityError as error:
+                # Someone registered the same organisation while the import ran.
+                raise ValidationError(
+                    _("Row %(row)s: an organisation with this organisation number was registered meanwhile.")
+                    % {"row": row.row}
+                ) from error
+            if row.goals:
+                partner.goals.set(row.goals)
+            if row.focus_themes:
+                partner.focus_themes.set(row.focus_themes)
+        partnership = Partnership.objects.create(
+            partner=partner,
+            hub=hub,
+            status=PartnershipStatus.APPROVED,
+            applied_by=actor,
+            applied_at=now,
+            decided_by=actor,
+            decided_at=now,
+            reason=reason,
+        )
+        event = PartnershipEvent.objects.create(
+            partnership=partnership, from_status="", to_status=PartnershipStatus.APPROVED, actor=actor, reason=reason
+        )
+        if row.action == ImportAction.LINK:
+            # An organisation that already has people is told it joined; a new one has nobody to tell.
+            emails.partnership_email_schedule(event)
+
+
+def import_reason(hub: HubPage) -> str:
+    """The reason recorded on imported partnerships, in the hub's language (partners read it)."""
+    with translation.override(hub.default_language or None):
+        return _("Imported from CSV")
+
+
+def partners_import_csv(*, actor, hub: HubPage, file, dry_run: bool) -> ImportResult:
+    """Validate a CSV file of partners and, unless ``dry_run``, add them all to the hub as approved.
+
+    Raises ``PermissionDenied`` unless ``actor`` coordinates the hub, and ``ValidationError``
+    (on the ``file`` field) when the file as a whole cannot be used: too large, too many rows,
+    undecodable, wrong columns, empty. Problems in rows come back in ``ImportResult.errors``; if
+    there is any, nothing is written. An organisation number that is already registered links the
+    existing partner (its profile is not changed) instead of creating a second one.
+    """
+    if not can_manage_hub_partners(actor, hub):
+        raise PermissionDenied(_("Only the hub's coordinators import its partners."))
+    data = _read_limited(file)
+    text, encoding = _decode(data)
+    delimiter, header, records = _records(text)
+    result = ImportResult(dry_run=dry_run, encoding=encoding, delimiter=delimiter)
+
+    parsed = []
+    numbers = set()
+    for row_number, cells in records:
+        extra = cells[len(header) :]
+        values = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+        parsed.append((row_number, values, any(cell.strip() for cell in extra)))
+        numbers.add(normalise_organisation_number(values.get("organisation_number", "")))
+    validator = _RowValidator(hub, numbers - {""})
+    for row_number, values, has_extra_cells in parsed:
+        if has_extra_cells:
+            result.errors.append(
+                ImportRowError(
+                    row=row_number, column="", message=_("This row has more cells than there are column names.")
+                )
+            )
+            continue
+        row, errors = validator.validate(row_number, values)
+        result.errors.extend(errors)
+        if row is not None:
+            result.rows.append(row)
+
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        _write(actor=actor, hub=hub, rows=result.rows, reason=import_reason(hub))
+    result.written = True
+    logger.info(
+        "User %s imported %s partners into hub %s (%s new, %s linked)",
+        actor.pk,
+        len(result.rows),
+        hub.pk,
+        result.created,
+        result.linked,
+    )
+    return result
+
+
+def import_summary(result: ImportResult) -> str:
+    """One sentence saying what an import did, or would do on a dry run."""
+    if result.written:
+        template = ngettext(
+            "Imported %(count)s row: %(created)s new partners, %(linked)s existing partners added, "
+            "%(unchanged)s already in the hub.",
+            "Imported %(count)s rows: %(created)s new partners, %(linked)s existing partners added, "
+            "%(unchanged)s already in the hub.",
+            len(result.rows),
+        )
+    else:
+        template = ngettext(
+            "Dry run, nothing saved. %(count)s row is valid: %(created)s new partners, %(linked)s existing "
+            "partners to add, %(unchanged)s already in the hub.",
+            "Dry run, nothing saved. %(count)s rows are valid: %(created)s new partners, %(linked)s existing "
+            "partners to add, %(unchanged)s already in the hub.",
+            len(result.rows),
+        )
+    return template % {
+        "count": len(result.rows),
+        "created": result.created,
+        "linked": result.linked,
+        "unchanged": result.unchanged,
+    }
