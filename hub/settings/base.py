@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "goals",
     "cms",
     "partners",
+    "projects",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
