@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.language import language_cookie_set, language_is_available
@@ -49,18 +49,26 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def language_switch(request):
     """Django's ``set_language``, which also remembers the choice on a logged-in user's profile.
+
+    A visitor who is not logged in switches with GET: it only sets the language cookie, and a form
+    without a CSRF token keeps the pages they see free of per-visitor data, so that they can be
+    served from the anonymous page cache (``hub.page_cache``). A logged-in user's choice is saved
+    on their profile, a write, so it takes a POST with its CSRF token.
 
     An unknown language is refused with 400 (the form only offers valid ones, so only a forged
     request sends anything else); an unsafe ``next`` falls back to the referring page or home.
     """
-    language = request.POST.get("language", "")
+    if request.method == "GET" and request.user.is_authenticated:
+        return HttpResponseNotAllowed(["POST"])
+    data = request.POST if request.method == "POST" else request.GET
+    language = data.get("language", "")
     if not language_is_available(language):
         return HttpResponseBadRequest(_("Unknown language."))
 
-    next_url = request.POST.get("next") or request.META.get("HTTP_REFERER")
+    next_url = data.get("next") or request.META.get("HTTP_REFERER")
     if not _is_safe_url(request, next_url):
         next_url = request.META.get("HTTP_REFERER")
         if not _is_safe_url(request, next_url):

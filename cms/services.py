@@ -7,9 +7,17 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
-from accounts.roles import HUB_COORDINATORS
+from accounts.roles import HUB_COORDINATORS, SITE_ADMINISTRATORS
 from cms.models import HubPage
 from cms.permissions import can_manage_hub_coordinators
 
@@ -77,7 +85,52 @@ def hub_coordinators_group_ensure(*, hub: HubPage) -> Group:
             HubPage.objects.filter(pk=hub.pk).update(coordinators_group=group, collection=collection)
             hub.coordinators_group, hub.collection = group, collection
             logger.info("Hub %s: coordinators group %s and collection %s ready", hub.pk, group.pk, collection.pk)
+        hub_moderation_workflow_ensure(hub=hub)
     return group
+
+
+WORKFLOW_NAME_MAX_LENGTH = 255
+
+
+def hub_moderation_workflow_ensure(*, hub: HubPage) -> Workflow:
+    """Create or bring up to date the hub's moderation workflow: one approval step by its coordinators.
+
+    Pages submitted for review anywhere under the hub (project proposals from the public site above
+    all) then wait for the coordinators of *this* hub, never another's. Site administrators approve
+    too, as they count as coordinators of every hub (``cms.permissions.is_hub_coordinator``). Called
+    by ``hub_coordinators_group_ensure``, so the hub must already have its coordinators group.
+    """
+    with transaction.atomic():
+        link = WorkflowPage.objects.filter(page=hub).select_related("workflow").first()
+        name = _("Review in %(hub)s") % {"hub": hub.title}
+        name = name[:WORKFLOW_NAME_MAX_LENGTH]
+        if link is not None:
+            workflow = link.workflow
+        else:
+            # Deactivating a workflow in the admin removes its page links: take it back rather than add another.
+            workflow = Workflow.objects.filter(
+                workflow_tasks__task__groupapprovaltask__groups=hub.coordinators_group
+            ).first() or Workflow.objects.create(name=name, active=True)
+            WorkflowPage.objects.create(page=hub, workflow=workflow)
+        if workflow.name != name or not workflow.active:
+            workflow.name, workflow.active = name, True
+            workflow.save(update_fields=["name", "active"])
+
+        task = (
+            GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow)
+            .order_by("workflow_tasks__sort_order")
+            .first()
+        )
+        if task is None:
+            task = GroupApprovalTask.objects.create(name=_("Coordinators of %(hub)s") % {"hub": hub.title})
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        elif not task.active:
+            task.active = True
+            task.save(update_fields=["active"])
+        reviewers = [hub.coordinators_group]
+        reviewers.extend(Group.objects.filter(name=SITE_ADMINISTRATORS))
+        task.groups.set(reviewers)
+    return workflow
 
 
 def hub_coordinator_add(*, hub: HubPage, user: AbstractBaseUser, actor: AbstractBaseUser | None = None) -> None:

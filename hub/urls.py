@@ -9,6 +9,7 @@ from accounts import urls as accounts_urls
 from goals import urls as goals_urls
 from hub.views import favicon, healthz
 from partners import urls as partners_urls
+from projects import urls as projects_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("goals/", include(goals_urls)),
     path("partners/", include(partners_urls)),
+    path("projects/", include(projects_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -20,6 +20,7 @@ from wagtail.models import Collection
 
 from accounts.images import reencode_uploaded_image
 from cms.models import HubPage
+from cms.page_cache import content_changed
 from cms.permissions import is_hub_coordinator
 from cms.sanitise import active_content, sanitise_html
 from partners import emails
@@ -265,6 +266,7 @@ def partner_create(
             partner.logo = _logo_image(partner_name=partner.name, content=logo_content, actor=actor)
         _save_partner(partner, goals=list(goals), focus_themes=list(focus_themes))
         PartnerMember.objects.create(partner=partner, user=actor, role=PartnerRole.ADMINISTRATOR)
+        _public_content_changed()
     logger.info("Partner %s created by user %s", partner.pk, actor.pk)
     return partner
 
@@ -291,6 +293,7 @@ def partner_update(
         _save_partner(partner, goals=goals, focus_themes=focus_themes)
         if partner.logo_id != old_logo_id:
             _logo_discard(old_logo_id, keep_for=partner)
+        _public_content_changed()
     logger.info("Partner %s updated by user %s", partner.pk, actor.pk)
     return partner
 
@@ -458,6 +461,7 @@ def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bo
                 _("%(partner)s has already applied to this hub.") % {"partner": partner.name}
             ) from error
         _record(partnership, from_status=from_status, actor=actor, reason="")
+        _public_content_changed()
     logger.info("Partner %s applied to hub %s (user %s)", partner.pk, hub.pk, actor.pk)
     return partnership
 
@@ -499,6 +503,7 @@ def partnership_decide(*, actor, partnership: Partnership, to_status: str, reaso
         locked.reason = reason
         locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         _record(locked, from_status=from_status, actor=actor, reason=reason)
+        _public_content_changed()
     logger.info("Partnership %s: %s -> %s by user %s", locked.pk, from_status, to_status, actor.pk)
     partnership.refresh_from_db()
     return partnership
@@ -511,6 +516,7 @@ def partner_terms_publish(*, actor, hub: HubPage, text: str) -> PartnerTerms:
     terms = PartnerTerms(hub=hub, text=sanitise_html(text), created_by=actor)
     terms.full_clean()
     terms.save()
+    _public_content_changed()
     logger.info("Partner terms %s published for hub %s by user %s", terms.pk, hub.pk, actor.pk)
     return terms
 
@@ -536,3 +542,12 @@ def member_role_change(*, actor, member: PartnerMember, role: str) -> PartnerMem
     member.role = role
     logger.info("User %s made member %s of partner %s %s", actor.pk, member.user_id, member.partner_id, role)
     return member
+
+
+def _public_content_changed() -> None:
+    """Cached anonymous pages (the directory, partner pages) are out of date once this commits.
+
+    The model signals in ``cms.page_cache`` catch these saves too; the explicit call keeps the
+    services right should a write move to ``update()`` or ``bulk_create()``, which send none.
+    """
+    content_changed()

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        from projects import signals
+
+        signals.connect()
+
+        from projects import hub_hooks  # noqa: F401 (registers the Wagtail hook that adds a hub's project list)

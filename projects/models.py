@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -41,8 +41,12 @@ class ReportingFreshness(models.TextChoices):
     OVERDUE = "overdue", _("Update overdue")
 
 
-class ProjectIndexPage(RoutablePageMixin, HubSectionMixin, Page):
+class ProjectIndexPage(HubSectionMixin, RoutablePageMixin, Page):
     """A hub's projects (``<hub>/projects/``): the list with filters, the proposal form, the feed.
+
+    ``HubSectionMixin`` comes first (as on ``PartnerIndexPage``) so that its ``serve`` (the hub's
+    language) wraps ``RoutablePageMixin.serve``, which calls the route's view; the other way round
+    a route's response would be rendered before the hub's language is switched on.
 
     It also holds the hub's reporting thresholds: a project whose last progress update is older
     than ``reporting_due_months`` is due, older than ``reporting_overdue_months`` overdue.
@@ -75,6 +79,39 @@ class ProjectIndexPage(RoutablePageMixin, HubSectionMixin, Page):
             raise ValidationError(
                 {"reporting_overdue_months": _("Overdue must come later than due: give more months.")}
             )
+
+    # The views live in projects.views (imported late: it imports forms and services, which import
+    # these models). Fixed paths are declared before the one with a parameter.
+
+    @path("", name="list")
+    def list_route(self, request):
+        from projects import views
+
+        return views.project_index(request, self)
+
+    @path("propose/", name="propose")
+    def propose_route(self, request):
+        from projects import views
+
+        return views.propose(request, self)
+
+    @path("feed/", name="feed")
+    def feed_route(self, request):
+        from projects import feeds
+
+        return feeds.HubProjectsFeed()(request, index=self)
+
+    @path("proposals/<int:page_id>/", name="proposal")
+    def proposal_route(self, request, page_id):
+        from projects import views
+
+        return views.proposal_detail(request, self, page_id)
+
+    @path("proposals/<int:page_id>/edit/", name="proposal_edit")
+    def proposal_edit_route(self, request, page_id):
+        from projects import views
+
+        return views.proposal_edit(request, self, page_id)
 
 
 class ProjectPage(HubSectionMixin, Page):
@@ -181,6 +218,14 @@ class ProjectPage(HubSectionMixin, Page):
             errors["hero_image_alt"] = _("Describe the main image for people who cannot see it.")
         if errors:
             raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        """The page's context with everything it shows prefetched, and what this visitor may do."""
+        from projects import views  # views import selectors and forms, which import these models
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(views.project_page_extra_context(request, self))
+        return context
 
     def reporting_freshness(self, *, today: date, due_months: int, overdue_months: int) -> str:
         """How fresh the project's reporting is; a project that never reported counts from its start."""

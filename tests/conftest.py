@@ -10,6 +10,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def page_cache_off(settings):
+    """Render every page: query-count tests would otherwise count a cache hit, which runs none."""
+    settings.DUGNAD_PAGE_CACHE = False
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

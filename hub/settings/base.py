@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and LocaleMiddleware, so that a cached page costs none of their work.
+    "hub.page_cache.AnonymousPageCacheMiddleware",
     "hub.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -241,6 +243,13 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 # No Gravatar avatars in the admin: they would send a hash of each user's e-mail address to a third
 # party, and the Content-Security-Policy (img-src 'self') blocks them anyway.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- Page cache ---------------------------------------------------------------------------------
+
+# Whole public pages for visitors who are not logged in (hub.page_cache), kept until any public
+# content changes (cms.page_cache). Off by default under DEBUG, where templates change without
+# a restart; the tests run with it on.
+DUGNAD_PAGE_CACHE = env_bool("DUGNAD_PAGE_CACHE", not DEBUG)
 
 # --- Benchmark ----------------------------------------------------------------------------------
 

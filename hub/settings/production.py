@@ -33,3 +33,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# The anonymous page cache needs a cache every process shares: a content change handled by one
+# process must reach the others. Without Redis (or a shared file cache) it stays off unless
+# turned on explicitly, which is right only for a single process.
+DUGNAD_PAGE_CACHE = env_bool("DUGNAD_PAGE_CACHE", bool(REDIS_URL or globals().get("FILE_CACHE_DIR")))  # noqa: F405

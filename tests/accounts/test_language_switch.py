@@ -55,14 +55,50 @@ def test_an_unsafe_next_is_ignored(client, next_url):
     assert response["Location"] == "/"
 
 
-def test_only_post_with_a_csrf_token_is_accepted():
+def test_an_anonymous_visitor_switches_with_get():
     client = Client(enforce_csrf_checks=True)
+
+    response = client.get(reverse("language_switch"), {"language": "nn", "next": "/goals/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/goals/"
+    assert response.cookies["django_language"].value == "nn"
+
+
+def test_an_anonymous_get_with_an_unknown_language_or_unsafe_next_is_refused_or_ignored(client):
+    assert client.get(reverse("language_switch"), {"language": "xx"}).status_code == 400
+
+    response = client.get(reverse("language_switch"), {"language": "en", "next": "https://evil.example/"})
+
+    assert response["Location"] == "/"
+
+
+def test_a_logged_in_user_must_post_with_a_csrf_token():
+    user = UserFactory(preferred_language="nb")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
 
     assert client.get(reverse("language_switch"), {"language": "en"}).status_code == 405
     assert client.post(reverse("language_switch"), {"language": "en"}).status_code == 403
+    user.refresh_from_db()
+    assert user.preferred_language == "nb"
 
 
-def test_the_switcher_posts_to_the_language_switch(client):
-    response = client.get(reverse("account_login"))
+def test_the_switcher_uses_get_without_a_token_for_anonymous_visitors(client):
+    html = client.get(reverse("account_login")).content.decode()
+    form = html[html.index('<form class="language-switcher"') :]
+    form = form[: form.index("</form>")]
 
-    assert f'action="{reverse("language_switch")}"' in response.content.decode()
+    assert f'action="{reverse("language_switch")}"' in form
+    assert 'method="get"' in form
+    assert "csrfmiddlewaretoken" not in form
+
+
+def test_the_switcher_posts_with_a_token_for_logged_in_users(client):
+    client.force_login(UserFactory())
+    html = client.get(reverse("profile")).content.decode()
+    form = html[html.index('<form class="language-switcher"') :]
+    form = form[: form.index("</form>")]
+
+    assert 'method="post"' in form
+    assert "csrfmiddlewaretoken" in form

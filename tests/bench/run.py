@@ -3,9 +3,10 @@
 1. A fresh database (SQLite in a temporary folder; with ``DATABASE_URL`` set to PostgreSQL, a
    separate ``<name>_bench`` database that is dropped afterwards), migrated; static files
    collected into the temporary folder and served by WhiteNoise as in production.
-2. The demo hub (``seed_demo``), counted in-process with its dozen partners, then topped up to
-   ``--partners`` approved partners with logos and counted again: the SQL query count of every
-   page at both sizes shows whether it grows with the data.
+2. The demo hub (``seed_demo``), counted in-process with its dozen partners and twenty projects,
+   then topped up to ``--partners`` approved partners with logos and ``--projects`` projects with
+   pictures (one of them with a 20-picture gallery and 50 progress updates) and counted again: the
+   SQL query count of every page at both sizes shows whether it grows with the data.
 3. uvicorn on ``hub.asgi:application`` with ``tests.bench.settings`` (production settings, DEBUG
    off), loaded target by target by ``tests.bench.load`` from this process, on the loopback.
 4. A table on stdout and in docs/benchmarks.md; with ``--profile``, cProfile of the pages.
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,9 @@ SERVER_START_SECONDS = 60
 TARGET_RATIO = 3.0
 # The pages the target applies to; the others are measured for comparison.
 DIRECTORY_TARGETS = ("directory", "directory_filtered")
+# Pages whose query count must not grow with the data (the projects issue: at most 15 queries).
+PROJECT_TARGETS = ("projects", "projects_filtered", "projects_every_filter", "project")
+PROJECT_QUERY_LIMIT = 15
 
 
 @dataclass
@@ -72,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         _step("Migrating and collecting static files")
         _prepare()
-        targets, hub, small_count, every_page = _seed_and_count(args)
+        targets, hub, small_count, every_page, project_counts = _seed_and_count(args)
         if args.profile:
             _profile(targets, args.profile_requests)
         from django.db import connections
@@ -99,7 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
         partners = load_partner_count(hub)
-        report = _report(targets, args=args, partners=partners, small_count=small_count, every_page=every_page)
+        report = _report(
+            targets,
+            args=args,
+            partners=partners,
+            small_count=small_count,
+            every_page=every_page,
+            project_counts=project_counts,
+        )
         print()
         print(report)
         if not args.no_docs:
@@ -122,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 def _arguments(argv):
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--partners", type=int, default=1000, help="approved partners in the hub (default 1000)")
+    parser.add_argument("--projects", type=int, default=5000, help="live projects in the hub (default 5000)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections (16)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1: see docs)")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per page (8)")
@@ -188,8 +201,10 @@ def _prepare() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def _seed_and_count(args) -> tuple[list[Target], object, int, str]:
+def _seed_and_count(args) -> tuple[list[Target], object, int, str, dict]:
+    from projects.models import ProjectIndexPage, ProjectPage
     from tests.bench.seed import approved_count, seed_partners, seed_site
+    from tests.bench.seed_projects import heavy_project_fill, live_project_count, seed_projects
 
     _step("Seeding the demo hub")
     seeded = seed_site()
@@ -202,14 +217,39 @@ def _seed_and_count(args) -> tuple[list[Target], object, int, str]:
         Target("directory_filtered", "directory, ?kind=business", f"{index.url}?kind=business"),
         Target("partner", "partner page", ""),
     ]
+    project_index = ProjectIndexPage.objects.child_of(hub).get()
+    goal_13 = f"{project_index.url}?goal=13&status=active&sort=updated"
+    targets += [
+        Target("projects", "project index, page 1", project_index.url),
+        Target("projects_filtered", "projects, ?goal=13&status=active&sort=updated", goal_13),
+        Target("projects_every_filter", "projects, every filter", ""),
+        Target("project", "project page (20 pictures, 50 updates)", ""),
+    ]
     client = _client()
-    for target in targets[:-1]:
-        target.status_small, target.queries_small, _size = _count_queries(client, target.path)
+    small_projects = live_project_count(project_index)
+    for target in targets:
+        if target.path:
+            target.status_small, target.queries_small, _size = _count_queries(client, target.path)
 
     _step(f"Adding partners up to {args.partners} approved, with logos and renditions")
     seed_partners(hub, total=args.partners)
-    partner_target = targets[-1]
+    partner_target = next(t for t in targets if t.key == "partner")
     partner_target.path = _partner_path(index)
+
+    _step(f"Adding projects up to {args.projects} live, with pictures and card renditions")
+    seeding_started = time.monotonic()
+    seed_projects(project_index, total=args.projects)
+    seeding_seconds = time.monotonic() - seeding_started
+    print(f"  {live_project_count(project_index)} projects in {seeding_seconds:.0f} s", flush=True)
+    every_filter = next(t for t in targets if t.key == "projects_every_filter")
+    every_filter.path = _every_filter_path(project_index)
+    heavy = next(t for t in targets if t.key == "project")
+    project = ProjectPage.objects.child_of(project_index).live().filter(slug__startswith="bench-").order_by("pk")
+    project = project[project.count() // 2]
+    heavy.path = project.url
+    heavy_project_fill(project, gallery=1, updates=1)
+    heavy.status_small, heavy.queries_small, _size = _count_queries(client, heavy.path)
+    heavy_project_fill(project)
     _step("Rendering every directory page once in-process (renditions, query counts)")
     pages = max(1, math.ceil(approved_count(hub) / 24))
     page_queries = {_count_queries(client, f"{index.url}?page={number}")[1] for number in range(1, pages + 1)}
@@ -218,7 +258,28 @@ def _seed_and_count(args) -> tuple[list[Target], object, int, str]:
     print(f"  directory: {every_page}", flush=True)
     for target in targets:
         target.status, target.queries, target.size = _count_queries(client, target.path)
-    return targets, hub, small_count, every_page
+    project_counts = {"small": small_projects, "large": live_project_count(project_index)}
+    return targets, hub, small_count, every_page, project_counts
+
+
+def _every_filter_path(project_index) -> str:
+    """The index with every filter at once (goal, target, status, partner, text, sort), chosen so
+    that at least one project matches."""
+    from projects.models import ProjectPage
+
+    project = (
+        ProjectPage.objects.child_of(project_index)
+        .live()
+        .filter(slug__startswith="bench-", targets__isnull=False, lead_partner__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    target = project.targets.first()
+    query = project.title.split()[0]
+    return (
+        f"{project_index.url}?goal={project.primary_goal.number}&target={target.code}&status={project.status}"
+        f"&partner={project.lead_partner_id}&q={urllib.parse.quote(query)}&sort=updated"
+    )
 
 
 def load_partner_count(hub) -> int:
@@ -234,13 +295,18 @@ def _client():
 
 
 def _count_queries(client, path: str) -> tuple[int, int, int]:
-    """Status, SQL queries and size of a page, asked twice so that the count excludes first-time work."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    """Status, SQL queries and size of a page, asked twice so that the count excludes first-time work.
 
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
+    Counted with the anonymous page cache (``hub.page_cache``) off: the count is what rendering the
+    page costs, which a cache hit would hide (a hit runs no query at all).
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    with override_settings(DUGNAD_PAGE_CACHE=False):
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
     return response.status_code, len(queries), len(response.content)
 
 
@@ -425,7 +491,9 @@ def _importable(name: str) -> bool:
     return True
 
 
-def _report(targets: list[Target], *, args, partners: int, small_count: int, every_page: str) -> str:
+def _report(
+    targets: list[Target], *, args, partners: int, small_count: int, every_page: str, project_counts: dict
+) -> str:
     bare = next((t.result for t in targets if t.key == "bare" and t.result), None)
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     cores = "the load generator has the other core" if args.workers == 1 else "they share the cores with the load"
@@ -437,9 +505,15 @@ def _report(targets: list[Target], *, args, partners: int, small_count: int, eve
         f"{args.warmup:g} s warm-up, then {args.seconds:g} s measured per page |",
         f"| Workers | {args.workers} uvicorn worker(s); {cores} |",
         f"| Data | {partners} approved partners, each with a PNG logo and its `max-240x120` rendition |",
+        f"| Projects | {project_counts['large']} live projects, each with one of 24 shared pictures; one of them "
+        f"with a 20-picture gallery and 50 progress updates |",
         f"| Every directory page | {every_page} |",
         "",
-        f"| Page | SQL queries ({small_count} → {partners} partners) | KB | req/s | server CPU ms/req "
+        f"SQL queries: at {small_count} → {partners} partners and {project_counts['small']} → "
+        f"{project_counts['large']} projects; for the project page, at 1 → 20 gallery pictures and "
+        "1 → 50 progress updates.",
+        "",
+        "| Page | SQL queries | KB | req/s | server CPU ms/req "
         "| p50 ms | p95 ms | p99 ms | × bare (req/s) | × bare (CPU) | load generator | other processes |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -473,6 +547,9 @@ def _queries_text(target: Target) -> str:
 def _verdict(targets: list[Target], bare) -> list[str]:
     lines = []
     for target in targets:
+        if target.key in PROJECT_TARGETS:
+            lines.append(_project_verdict(target, bare))
+            continue
         if target.key not in DIRECTORY_TARGETS:
             continue
         if target.result is None or bare is None or not target.result.requests or not bare.requests:
@@ -488,6 +565,21 @@ def _verdict(targets: list[Target], bare) -> list[str]:
             f"{'grows' if grows else 'does not grow'} with the number of partners."
         )
     return lines
+
+
+def _project_verdict(target: Target, bare) -> str:
+    grows = target.queries_small is not None and target.queries != target.queries_small
+    within = target.queries is not None and target.queries <= PROJECT_QUERY_LIMIT
+    speed = ""
+    if target.result is not None and bare is not None and target.result.requests and bare.requests:
+        ratio = bare.requests_per_second / target.result.requests_per_second
+        cpu_ratio = target.result.server_cpu_ms_per_request / bare.server_cpu_ms_per_request
+        speed = f"{ratio:.1f}× the bare view's time per request ({cpu_ratio:.1f}× its server CPU); "
+    return (
+        f"- {target.label}: {speed}{target.queries} SQL queries, "
+        f"{'within' if within else 'over'} the limit of {PROJECT_QUERY_LIMIT}; the query count "
+        f"{'grows' if grows else 'does not grow'} with the data."
+    )
 
 
 def _write_docs(report: str) -> None:

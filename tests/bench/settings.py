@@ -11,6 +11,9 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 # The load generator speaks plain HTTP to 127.0.0.1; in production a proxy terminates TLS.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# One uvicorn worker by default, so the per-process cache is safe for the anonymous page cache;
+# DUGNAD_PAGE_CACHE=false measures every page rendered.
+os.environ.setdefault("DUGNAD_PAGE_CACHE", "true")
 
 from hub.settings.production import *  # noqa: F403
 

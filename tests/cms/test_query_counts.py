@@ -12,7 +12,7 @@ from tests.cms.factories import (
     standard_page_create,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 
 def _queries_for(client, url):

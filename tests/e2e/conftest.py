@@ -9,7 +9,18 @@ from tests.e2e.harness import AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 
 @pytest.fixture(scope="session")
-def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+def e2e_media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("live-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, e2e_media_dir):
+    """Uploads made by the tests (demo logos, project pictures) go where the server serves them from."""
+    settings.MEDIA_ROOT = e2e_media_dir
+
+
+@pytest.fixture(scope="session")
+def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory, e2e_media_dir):
     """The real ASGI server, started once for the session against the test database.
 
     It shares the tests' cache (Redis when REDIS_URL is set, else a file cache both processes
@@ -29,7 +40,7 @@ def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
             }
         )
         cache_override.enable()
-    server = LiveServer(outbox=root / "outbox", media=root / "media", shared_cache_dir=shared_cache_dir)
+    server = LiveServer(outbox=root / "outbox", media=e2e_media_dir, shared_cache_dir=shared_cache_dir)
     with django_db_blocker.unblock():
         server.start()
     yield server

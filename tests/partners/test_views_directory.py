@@ -16,7 +16,7 @@ from tests.partners.factories import (
     partnership_create,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 
 @pytest.fixture
