@@ -5,14 +5,12 @@ database that pytest-django created, so data a test writes in a transactional te
 browser sees. E-mail goes to files that tests read back.
 """
 
-import contextlib
 import email
 import json
 import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from email.message import Message
 from pathlib import Path
@@ -36,10 +34,13 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERVER_START_SECONDS = 60
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """A loopback socket on a free port, already listening, for the server to inherit."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 def database_url_for_tests() -> str:
@@ -58,7 +59,8 @@ class LiveServer:
     """One uvicorn process serving the site; ``url`` is its base address."""
 
     def __init__(self, outbox: Path, media: Path, workers: int = 1, shared_cache_dir: Path | None = None):
-        self.port = _free_port()
+        self.socket = _listening_socket()
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.outbox = outbox
         self.media = media
@@ -84,22 +86,26 @@ class LiveServer:
         return env
 
     def start(self) -> None:
+        """Start uvicorn on a socket we already listen on, then wait for /healthz.
+
+        Connections made before the application is ready wait in the socket's backlog, so one
+        blocking request is the readiness check: no polling.
+        """
         self.outbox.mkdir(parents=True, exist_ok=True)
         self.media.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "uvicorn", "hub.asgi:application"]
-        command += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
-        command += ["--log-level", "warning"]
+        command = [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--fd", str(self.socket.fileno())]
+        command += ["--workers", str(self.workers), "--log-level", "warning"]
         log = self.log_path.open("wb")
-        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.environment(), stdout=log, stderr=log)
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"The server exited at start-up:\n{self.log()}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=self.environment(), stdout=log, stderr=log, pass_fds=(self.socket.fileno(),)
+        )
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=SERVER_START_SECONDS) as response:
                 if response.status == 200:
                     return
-            time.sleep(0.1)  # polling for readiness, not a fixed wait
-        raise RuntimeError(f"The server did not answer /healthz within {SERVER_START_SECONDS} s:\n{self.log()}")
+        except OSError as error:
+            raise RuntimeError(f"The server did not answer /healthz: {error}\n{self.log()}") from error
+        raise RuntimeError(f"The server answered /healthz with {response.status}:\n{self.log()}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -108,6 +114,7 @@ class LiveServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self.socket.close()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
