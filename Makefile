@@ -46,10 +46,14 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
 locale_third_party/%/LC_MESSAGES/django.mo: locale_third_party/%/LC_MESSAGES/django.po $(INSTALLED)
 	$(BIN)/python scripts/compile_messages.py $<
 
+# The task worker (e-mails, notifications) runs in the background beside the server and stops with it
+# (under DEBUG it reloads on code changes in a child process, hence pkill -P).
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'pkill -TERM -P $$worker; kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/uvicorn hub.asgi:application --host $(HOST) --port $(PORT) --reload --reload-dir accounts --reload-dir cms --reload-dir goals --reload-dir hub --reload-dir templates
 
 lint: $(INSTALLED)

@@ -18,6 +18,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock, LinkListBlock
+from cms.routing import PathRouteMixin
 
 
 class HubSectionMixin:
@@ -38,6 +39,13 @@ class HubSectionMixin:
 
             self._hub_cache = hub_for_page(self)
         return self._hub_cache
+
+    def get_view_restrictions(self):
+        # From the versioned cache: usually no query at all (Wagtail's costs two on every page).
+        from cms.restrictions import view_restrictions_for
+
+        restrictions = view_restrictions_for(self)
+        return super().get_view_restrictions() if restrictions is None else restrictions
 
     def serve(self, request, *args, **kwargs):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
@@ -60,7 +68,7 @@ class HubSectionMixin:
         return context
 
 
-class HomePage(Page):
+class HomePage(PathRouteMixin, Page):
     """The front page of a shared installation: it introduces Dugnad and lists the hubs below it."""
 
     intro = RichTextField(_("introduction"), features=INTRO_RICH_TEXT_FEATURES, blank=True)
@@ -83,7 +91,7 @@ class HomePage(Page):
         return context
 
 
-class HubPage(HubSectionMixin, Page):
+class HubPage(PathRouteMixin, HubSectionMixin, Page):
     """A collaboration centre run by a municipality with its partners.
 
     ``coordinators_group`` and ``collection`` are set by ``cms.services.hub_coordinators_group_ensure``

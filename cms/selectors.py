@@ -1,7 +1,8 @@
 """Reads for the site pages: which hub a page belongs to, what a page lists.
 
 Every selector returns a fixed number of queries whatever the amount of data, so list pages stay
-flat (tests/cms/test_query_counts.py guards that).
+flat (tests/cms/test_query_counts.py guards that). Which pages are private comes from the
+versioned cache (``cms.restrictions.public_q``) rather than a query per list.
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -9,6 +10,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms.models import HomePage, HubPage, NewsIndexPage, NewsPage
+from cms.restrictions import public_q
+from cms.routing import routed_ancestors
+from cms.versioned_cache import versioned
 
 LATEST_NEWS_COUNT = 3
 
@@ -16,13 +20,18 @@ LATEST_NEWS_COUNT = 3
 def hub_for_page(page: Page) -> HubPage | None:
     """The nearest HubPage at or above ``page`` (the page itself if it is a hub), or None.
 
-    One query: the ancestors' tree paths are prefixes of the page's own path.
+    From the versioned cache (every page below a hub asks, on every request), else one query: the
+    ancestors' tree paths are prefixes of the page's own path. The hub's StreamField is left
+    deferred: pages show their hub's title, contact details and settings, not its body.
     """
     if isinstance(page, HubPage):
         return page
     steplen = Page.steplen
     paths = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
-    return HubPage.objects.filter(path__in=paths).order_by("-depth").first()
+    return versioned(
+        f"hub-of:{page.path}",
+        lambda: HubPage.objects.filter(path__in=paths).defer_streamfields().order_by("-depth").first(),
+    )
 
 
 def _with_hero_images(queryset: QuerySet) -> QuerySet:
@@ -35,22 +44,22 @@ def _with_hero_images(queryset: QuerySet) -> QuerySet:
 
 def hubs_for_home(home: HomePage) -> QuerySet[HubPage]:
     """The live, public hubs below a home page, in alphabetical order, for the front page's list."""
-    return _with_hero_images(HubPage.objects.descendant_of(home).live().public().order_by("title"))
+    return _with_hero_images(HubPage.objects.descendant_of(home).live().filter(public_q()).order_by("title"))
 
 
 def hub_child_pages(hub: HubPage) -> QuerySet[Page]:
     """The hub's own live pages that are meant for menus, in the editors' order."""
-    return hub.get_children().live().public().in_menu().order_by("path")
+    return hub.get_children().live().filter(public_q()).in_menu().order_by("path")
 
 
 def hub_latest_news(hub: HubPage, *, limit: int = LATEST_NEWS_COUNT) -> list[NewsPage]:
     """The newest live news items published anywhere below the hub."""
-    return list(NewsPage.objects.descendant_of(hub).live().public().order_by("-date", "-pk")[:limit])
+    return list(NewsPage.objects.descendant_of(hub).live().filter(public_q()).order_by("-date", "-pk")[:limit])
 
 
 def news_for_index(index: NewsIndexPage) -> QuerySet[NewsPage]:
     """Every live news item under a news index, newest first."""
-    return NewsPage.objects.child_of(index).live().public().order_by("-date", "-pk")
+    return NewsPage.objects.child_of(index).live().filter(public_q()).order_by("-date", "-pk")
 
 
 def page_breadcrumbs(page: Page, site: Site | None) -> list[Page]:
@@ -59,8 +68,11 @@ def page_breadcrumbs(page: Page, site: Site | None) -> list[Page]:
     Pages above the site's root (the tree root, or a shared home page above a hub that has a site
     of its own) are not part of what a visitor can navigate, so they are left out.
     """
-    ancestors = list(Page.objects.ancestor_of(page).filter(depth__gt=1).order_by("depth"))
     root_page_id = site.root_page_id if site is not None else None
+    routed = routed_ancestors(page, root_page_id)
+    if routed is not None:
+        return routed
+    ancestors = list(Page.objects.ancestor_of(page).filter(depth__gt=1).order_by("depth"))
     for position, ancestor in enumerate(ancestors):
         if ancestor.pk == root_page_id:
             return ancestors[position:]

@@ -23,7 +23,7 @@ from cms.models import HubPage
 from cms.page_cache import content_changed
 from cms.permissions import is_hub_coordinator
 from cms.sanitise import active_content, sanitise_html
-from partners import emails
+from partners import emails, events
 from partners.models import (
     PARTNERSHIP_TRANSITIONS,
     Partner,
@@ -462,6 +462,7 @@ def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bo
             ) from error
         _record(partnership, from_status=from_status, actor=actor, reason="")
         _public_content_changed()
+        transaction.on_commit(lambda: events.partnership_applied.send(sender=Partnership, partnership=partnership))
     logger.info("Partner %s applied to hub %s (user %s)", partner.pk, hub.pk, actor.pk)
     return partnership
 
@@ -504,6 +505,7 @@ def partnership_decide(*, actor, partnership: Partnership, to_status: str, reaso
         locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         _record(locked, from_status=from_status, actor=actor, reason=reason)
         _public_content_changed()
+        transaction.on_commit(lambda: events.partnership_decided.send(sender=Partnership, partnership=locked))
     logger.info("Partnership %s: %s -> %s by user %s", locked.pk, from_status, to_status, actor.pk)
     partnership.refresh_from_db()
     return partnership

@@ -4,8 +4,9 @@ Twenty projects of the demo partners (``partners.demo`` runs first: INSTALLED_AP
 goals, every status and every state of reporting: most reported lately, some are due for an
 update and some overdue, by the hub's thresholds. Dates are relative to the day of seeding, so a
 fresh demo always shows all three. Some have outcomes with measured values over time, a few a
-generated picture and gallery. One more project is a proposal waiting in the hub's moderation
-workflow, proposed by the demo partner contact, so the coordinator has something to review.
+generated picture and gallery; three of those are featured on the hub's home page. One more
+project is a proposal waiting in the hub's moderation workflow, proposed by the demo partner
+contact, so the coordinator has something to review.
 
 Written directly rather than through ``projects.services``: demo data must not send e-mail about
 progress updates to fictional addresses (the one proposal does go through Wagtail's workflow, so
@@ -77,6 +78,7 @@ class Spec:
     picture: str | None = None  # a colour: the project gets a generated hero picture and gallery
     location: str = "Fjordvik (fiktiv)"
     links: tuple[tuple[str, str], ...] = field(default=())
+    featured: bool = False  # shown first on the hub's home page
 
 
 S = ProjectStatus
@@ -96,6 +98,7 @@ PROJECTS = [
         36,
         (OutcomeSpec("Avskjær som brukes", "tonn per år", 40, 400, (80, 150, 230)),),
         "#1f5f8b",
+        featured=True,
     ),
     Spec(
         "Sol på kaia (fiktiv)",
@@ -112,6 +115,7 @@ PROJECTS = [
         24,
         (OutcomeSpec("Installert effekt", "kWp", 0, 900, (120, 340, 520)),),
         "#e0a400",
+        featured=True,
     ),
     Spec(
         "Landstrøm til hurtigbåten (fiktiv)",
@@ -143,6 +147,7 @@ PROJECTS = [
         36,
         (OutcomeSpec("Ombrukte materialer", "tonn", 0, 250, (30, 75, 110)),),
         "#6d4c41",
+        featured=True,
     ),
     Spec(
         "Klimabudsjett for Fjordvik (fiktiv)",
@@ -464,6 +469,7 @@ def _page(index: ProjectIndexPage, spec: Spec, *, partners, today: datetime.date
         contact_email=CONTACT_EMAIL,
         location=spec.location,
         funding_notes="Fiktiv finansiering: kommunens klimasats og egeninnsats fra partnerne.",
+        featured=spec.featured,
     )
     page.goals = list(Goal.objects.filter(number__in=spec.further_goals))
     page.targets = list(Target.objects.filter(code__in=spec.targets))

@@ -7,6 +7,7 @@ the chosen goals, numbers, no markup); ``projects.services`` still decides and w
 import re
 
 from django import forms
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES, reencode_uploaded_image
@@ -251,7 +252,12 @@ class ProgressUpdateForm(forms.Form):
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 help_text=_("Baseline %(baseline)s, target %(target)s by %(date)s. Leave empty if not measured.")
-                % {"baseline": outcome.baseline, "target": outcome.target_value, "date": outcome.target_date},
+                % {
+                    # In the visitor's language, like the numbers they type ("12,5" in Norwegian).
+                    "baseline": number_format(outcome.baseline),
+                    "target": number_format(outcome.target_value),
+                    "date": date_format(outcome.target_date, "SHORT_DATE_FORMAT"),
+                },
                 error_messages={"invalid": _("Enter a number, for example 12 or 12,5.")},
             )
         for slot in range(1, UPDATE_IMAGE_SLOTS + 1):

@@ -174,6 +174,11 @@ class ProjectPage(HubSectionMixin, Page):
         editable=False,
         help_text=_("Kept by the progress-update service, so lists can sort and flag without a query per project."),
     )
+    featured = models.BooleanField(
+        _("featured"),
+        default=False,
+        help_text=_("Featured projects are shown first on the hub's home page."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -196,6 +201,7 @@ class ProjectPage(HubSectionMixin, Page):
         InlinePanel("links", label=_("Links")),
         InlinePanel("outcomes", label=_("Outcomes")),
     ]
+    promote_panels = [*Page.promote_panels, FieldPanel("featured")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),

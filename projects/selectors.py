@@ -1,14 +1,27 @@
 """Reads of projects that are more than one line: lists with filters, a project page's context.
 
 List selectors cost a fixed number of queries whatever the data size: related rows are joined or
-prefetched, and the image renditions the cards show are prefetched with them.
+prefetched, and the image renditions the cards show are prefetched with them. Which pages are
+private comes from the versioned cache (``cms.restrictions``), not a query per list.
 """
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import DateField, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
@@ -16,6 +29,11 @@ from wagtail.models import WorkflowState
 
 from cms.models import HubPage
 from cms.permissions import is_site_administrator
+from cms.restrictions import public_q
+from cms.versioned_cache import versioned
+from goals.models import Goal, Target
+from goals.selectors import goals_in_order
+from partners.models import Partner, Partnership, PartnershipStatus
 from projects.models import (
     Outcome,
     OutcomeMeasurement,
@@ -34,22 +52,41 @@ UPDATE_IMAGE_RENDITION = "max-800x600"
 SORT_NEWEST = "newest"
 SORT_UPDATED = "updated"
 SORTS = (SORT_NEWEST, SORT_UPDATED)
+HUB_PROJECTS_COUNT = 6
+_NEWEST_FIRST = (F("first_published_at").desc(nulls_last=True), "-pk")
 
 
-def _images(*specs: str):
-    return get_image_model().objects.prefetch_renditions(*specs)
+def goal_catalogue() -> list[Goal]:
+    """The 17 goals by number, from the versioned cache (every list and project page shows some)."""
+    return versioned("goals", lambda: list(goals_in_order()))
+
+
+def target_catalogue() -> list[Target]:
+    """Every target in order, with what lists and facts show (code, goal, order), from the versioned cache."""
+    return versioned(
+        "targets", lambda: list(Target.objects.order_by("sort_key").only("pk", "code", "goal_id", "sort_key"))
+    )
+
+
+def _renditions(*specs: str) -> Prefetch:
+    """Prefetch the renditions ``specs`` of images: ``{% image %}`` then asks no more."""
+    rendition_model = get_image_model().get_rendition_model()
+    return Prefetch("renditions", queryset=rendition_model.objects.filter(filter_spec__in=specs))
 
 
 def _for_cards(queryset: QuerySet[ProjectPage]) -> QuerySet[ProjectPage]:
-    """What a project card shows: goals, lead partner and the hero image's card rendition."""
-    return queryset.select_related("primary_goal", "lead_partner").prefetch_related(
-        "goals", Prefetch("hero_image", queryset=_images(CARD_IMAGE_RENDITION))
+    """What a project card shows: the primary goal, the lead partner and the hero image's card rendition.
+
+    The image is joined and its card rendition prefetched: one query more for the whole list.
+    """
+    return queryset.select_related("primary_goal", "lead_partner", "hero_image").prefetch_related(
+        Prefetch("hero_image__renditions", queryset=_renditions(CARD_IMAGE_RENDITION).queryset)
     )
 
 
 def _published() -> QuerySet[ProjectPage]:
-    """Live projects without a view restriction (Wagtail's ``public()``), the only ones lists show."""
-    return ProjectPage.objects.live().public()
+    """Live projects without a view restriction (what Wagtail's ``public()`` gives), the only ones lists show."""
+    return ProjectPage.objects.live().filter(public_q())
 
 
 def _sorted(queryset: QuerySet[ProjectPage], sort: str) -> QuerySet[ProjectPage]:
@@ -57,7 +94,7 @@ def _sorted(queryset: QuerySet[ProjectPage], sort: str) -> QuerySet[ProjectPage]
         return queryset.order_by(
             F("last_reported_at").desc(nulls_last=True), F("latest_revision_created_at").desc(nulls_last=True), "-pk"
         )
-    return queryset.order_by(F("first_published_at").desc(nulls_last=True), "-pk")
+    return queryset.order_by(*_NEWEST_FIRST)
 
 
 def _through_ids(field: str, **lookup) -> QuerySet:
@@ -72,12 +109,6 @@ def _serving_goal(goal) -> Q:
 
 def _with_partner(partner) -> Q:
     return Q(lead_partner=partner) | Q(pk__in=_through_ids("partners", partner=partner))
-
-
-def _index_of(index_or_hub: ProjectIndexPage | HubPage) -> ProjectIndexPage | None:
-    if isinstance(index_or_hub, ProjectIndexPage):
-        return index_or_hub
-    return ProjectIndexPage.objects.child_of(index_or_hub).first()
 
 
 def project_list(
@@ -96,10 +127,8 @@ def project_list(
     ``sort`` is ``"newest"`` (first published) or ``"updated"`` (last progress update first,
     projects that never reported last). Unknown sorts fall back to newest.
     """
-    index = _index_of(index_or_hub)
-    if index is None:
-        return ProjectPage.objects.none()
-    projects = _published().descendant_of(index)
+    # Projects live only under a hub's project list, so the hub's descendants are the list's.
+    projects = _published().descendant_of(index_or_hub)
     if goal is not None:
         projects = projects.filter(_serving_goal(goal))
     if target is not None:
@@ -124,17 +153,26 @@ def projects_for_partner(partner) -> QuerySet[ProjectPage]:
     return _for_cards(_sorted(_published().filter(_with_partner(partner)), SORT_NEWEST))
 
 
-def hub_featured_and_latest(hub: HubPage, limit: int = 3) -> list[ProjectPage]:
-    """The projects for the hub's home page: the most recently reported first, then the newest.
+def hub_featured_and_latest(hub: HubPage, limit: int = HUB_PROJECTS_COUNT) -> list[ProjectPage]:
+    """The projects for the hub's home page: those its coordinators feature, then the newest others.
 
-    There is no "featured" flag on projects; recent reporting is what shows a hub's work is alive.
+    At most ``limit`` in all, each once; the newest first within each group. One query and the
+    card renditions.
     """
-    recently_reported = list(project_list(hub, sort=SORT_UPDATED).filter(last_reported_at__isnull=False)[:limit])
-    if len(recently_reported) >= limit:
-        return recently_reported
-    seen = [project.pk for project in recently_reported]
-    newest = project_list(hub, sort=SORT_NEWEST).exclude(pk__in=seen)[: limit - len(recently_reported)]
-    return recently_reported + list(newest)
+    return list(project_list(hub).order_by("-featured", *_NEWEST_FIRST)[:limit])
+
+
+def reporting_thresholds(index_id: int) -> tuple[int, int] | None:
+    """A project list's (``reporting_due_months``, ``reporting_overdue_months``), None if ``index_id``
+    is no project list; from the versioned cache, as every project page of the hub asks."""
+    return versioned(
+        f"reporting-thresholds:{index_id}",
+        lambda: (
+            ProjectIndexPage.objects.filter(pk=index_id)
+            .values_list("reporting_due_months", "reporting_overdue_months")
+            .first()
+        ),
+    )
 
 
 def _months_before(day: date, months: int) -> date:
@@ -183,46 +221,127 @@ def _child_of_any(hubs: QuerySet[HubPage]) -> Q:
     return condition
 
 
-def project_page_context(page: ProjectPage) -> dict:
+def project_page_context(page: ProjectPage, hub: HubPage | None = None, *, preview: bool = False) -> dict:
     """Everything a project page shows beyond the page's own fields, prefetched: a fixed number of
-    queries whatever the size of the gallery, the outcomes' history or the updates.
+    queries (nine, and one for a main image) whatever the size of the gallery, the outcomes' history or the updates.
 
-    Returns ``hero_image`` (with ``HERO_IMAGE_RENDITION``), ``gallery_images`` (with
-    ``GALLERY_IMAGE_RENDITION`` and ``GALLERY_FULL_RENDITION``), ``outcomes`` (each with
-    ``measurements`` oldest first), ``progress_updates`` (newest first, each with ``images`` and
-    ``measurements``), ``goals``, ``targets``, ``partners`` and ``links``.
+    Returns ``hero_image``, ``gallery_images`` and the updates' pictures with their renditions
+    (``HERO_IMAGE_RENDITION``, ``GALLERY_IMAGE_RENDITION``, ``GALLERY_FULL_RENDITION``,
+    ``UPDATE_IMAGE_RENDITION``: one query for all), ``outcomes`` (each with ``history``, its
+    measured values oldest first), ``progress_updates`` (newest first, each with ``images`` and
+    ``measurements``), ``goals`` (the further goals), ``targets``, ``partners`` (participating),
+    ``approved_partner_ids`` (those of the lead and participating partners that are approved in
+    ``hub``) and ``links``. The page's ``primary_goal`` and ``lead_partner`` are loaded with the
+    others, and its ``partners`` are set in memory, so the permission checks ask no more.
+
+    A ``preview`` (a draft shown in the admin) takes goals, targets, partners and links from the
+    page in hand, which holds the draft's values, rather than from the database.
     """
-    hero = None
-    if page.hero_image_id:
-        hero = _images(HERO_IMAGE_RENDITION).filter(pk=page.hero_image_id).first()
-    gallery = ProjectGalleryImage.objects.filter(project=page).prefetch_related(
-        Prefetch("image", queryset=_images(GALLERY_IMAGE_RENDITION, GALLERY_FULL_RENDITION))
-    )
-    outcomes = Outcome.objects.filter(project=page).prefetch_related(
-        Prefetch("measurements", queryset=OutcomeMeasurement.objects.order_by("measured_on", "pk"))
-    )
-    updates = (
+    image_model = get_image_model()
+    hero = image_model.objects.filter(pk=page.hero_image_id).first() if page.hero_image_id else None
+    gallery = list(ProjectGalleryImage.objects.filter(project=page).select_related("image"))
+    updates = list(
         ProgressUpdate.objects.filter(project=page)
         .select_related("partner", "author")
         .prefetch_related(
-            Prefetch(
-                "images",
-                queryset=ProgressUpdateImage.objects.order_by("pk").prefetch_related(
-                    Prefetch("image", queryset=_images(UPDATE_IMAGE_RENDITION))
-                ),
-            ),
+            Prefetch("images", queryset=ProgressUpdateImage.objects.select_related("image").order_by("pk")),
             Prefetch("measurements", queryset=OutcomeMeasurement.objects.select_related("outcome")),
         )
     )
+    images = [item.image for item in gallery] + [picture.image for update in updates for picture in update.images.all()]
+    if hero is not None:
+        images.append(hero)
+    prefetch_related_objects(
+        images,
+        _renditions(HERO_IMAGE_RENDITION, GALLERY_IMAGE_RENDITION, GALLERY_FULL_RENDITION, UPDATE_IMAGE_RENDITION),
+    )
     return {
         "hero_image": hero,
-        "gallery_images": list(gallery),
-        "outcomes": list(outcomes),
-        "progress_updates": list(updates),
-        "goals": list(page.goals.all()),
-        "targets": list(page.targets.order_by("sort_key")),
-        "partners": list(page.partners.order_by("name")),
+        "gallery_images": gallery,
+        "outcomes": _outcomes_with_history(page, updates),
+        "progress_updates": updates,
+        **(_draft_goals_and_partners(page, hub) if preview else {**_goals_and_targets(page), **_partners(page, hub)}),
         "links": list(page.links.all()),
+    }
+
+
+def _outcomes_with_history(page: ProjectPage, updates: list[ProgressUpdate]) -> list[Outcome]:
+    """The project's outcomes, each with ``history``: its measured values, oldest first.
+
+    Every measured value is reported with a progress update of the same project
+    (``services.progress_update_create`` refuses others), so the updates' values are all of them.
+    """
+    history = defaultdict(list)
+    for update in updates:
+        for measurement in update.measurements.all():
+            history[measurement.outcome_id].append(measurement)
+    outcomes = list(Outcome.objects.filter(project=page))
+    for outcome in outcomes:
+        outcome.history = sorted(history[outcome.pk], key=lambda measurement: (measurement.measured_on, measurement.pk))
+    return outcomes
+
+
+def _draft_goals_and_partners(page: ProjectPage, hub: HubPage | None) -> dict:
+    """What ``_goals_and_targets`` and ``_partners`` give, from a draft's in-memory relations."""
+    partners = sorted(page.partners.all(), key=lambda partner: partner.name)
+    shown = {partner.pk for partner in partners} | {page.lead_partner_id}
+    approved = Partnership.objects.filter(hub=hub, status=PartnershipStatus.APPROVED, partner_id__in=shown)
+    return {
+        "goals": [goal for goal in page.goals.all() if goal.pk != page.primary_goal_id],
+        "targets": sorted(page.targets.all(), key=lambda target: target.sort_key),
+        "partners": partners,
+        "approved_partner_ids": set(approved.values_list("partner_id", flat=True)),
+    }
+
+
+def _goals_and_targets(page: ProjectPage) -> dict:
+    """The primary goal (set on the page), the further goals and the targets: one query for the ids
+    in both link tables, the rows from the cached catalogue."""
+    kind = CharField()
+    links = (
+        ProjectPage.goals.through.objects.filter(projectpage_id=page.pk)
+        .annotate(kind=Value("goal", output_field=kind))
+        .values_list("kind", "goal_id")
+        .union(
+            ProjectPage.targets.through.objects.filter(projectpage_id=page.pk)
+            .annotate(kind=Value("target", output_field=kind))
+            .values_list("kind", "target_id"),
+            all=True,
+        )
+    )
+    ids = {"goal": set(), "target": set()}
+    for link_kind, pk in links:
+        ids[link_kind].add(pk)
+    goals = goal_catalogue()
+    for goal in goals:
+        if goal.pk == page.primary_goal_id:
+            page.primary_goal = goal
+    return {
+        "goals": [goal for goal in goals if goal.pk in ids["goal"] and goal.pk != page.primary_goal_id],
+        "targets": [target for target in target_catalogue() if target.pk in ids["target"]],
+    }
+
+
+def _partners(page: ProjectPage, hub: HubPage | None) -> dict:
+    """The lead (set on the page) and participating partners in one query, each marked if approved in ``hub``."""
+    participating = ProjectPage.partners.through.objects.filter(projectpage_id=page.pk)
+    partners = Partner.objects.filter(
+        Q(pk=page.lead_partner_id) | Q(pk__in=participating.values("partner_id"))
+    ).annotate(
+        participating=Exists(participating.filter(partner_id=OuterRef("pk"))),
+        approved_in_hub=Exists(
+            Partnership.objects.filter(partner_id=OuterRef("pk"), hub=hub, status=PartnershipStatus.APPROVED)
+        ),
+    )
+    partners = list(partners.order_by("name"))
+    for partner in partners:
+        if partner.pk == page.lead_partner_id:
+            page.lead_partner = partner
+    participants = [partner for partner in partners if partner.participating]
+    page.partners = participants  # in memory only (modelcluster): what the permission checks read
+    return {
+        "partners": participants,
+        "approved_partner_ids": {partner.pk for partner in partners if hub is not None and partner.approved_in_hub},
     }
 
 

@@ -23,6 +23,7 @@ from wagtail.users.models import UserProfile
 from cms.sanitise import active_content, sanitise_html
 from partners.models import Partner, PartnershipStatus
 from partners.permissions import is_partner_member
+from projects import events
 from projects.models import (
     Outcome,
     OutcomeMeasurement,
@@ -403,6 +404,7 @@ def progress_update_create(
             for image, alt_text in images
         )
         _last_reported_move(page, reported_on)
+        transaction.on_commit(lambda: events.progress_update_posted.send(sender=ProgressUpdate, update=update))
     logger.info("Progress update %s on project %s by %s", update.pk, page.pk, actor.pk)
     return update
 

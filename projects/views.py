@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from cms.versioned_cache import versioned
 from goals.models import Target
 from goals.selectors import goals_in_order
 from partners.models import Partner, PartnershipStatus
@@ -72,15 +73,24 @@ def _with_freshness(projects, index: ProjectIndexPage) -> list[ProjectPage]:
     return projects
 
 
+def _filter_choices(hub) -> tuple[list, list, list]:
+    """The goals, targets and the hub's approved partners the list's filters offer.
+
+    The same on every visit until content changes, so they come from the versioned cache.
+    """
+    goals, targets = selectors.goal_catalogue(), selectors.target_catalogue()
+    hub_id = hub.pk if hub is not None else None
+    partners = versioned(f"approved-partners:{hub_id}", lambda: list(_approved_partners(hub).only("pk", "name")))
+    return goals, targets, partners
+
+
 # --- Routes of ProjectIndexPage -------------------------------------------------------------------
 
 
 def project_index(request, page: ProjectIndexPage):
     """The hub's live projects with filters, sorting, a result count and pagination."""
     hub = page.get_hub()
-    goals = list(goals_in_order())
-    targets = list(Target.objects.order_by("sort_key").only("pk", "code", "goal_id", "sort_key"))
-    partners = list(_approved_partners(hub).only("pk", "name"))
+    goals, targets, partners = _filter_choices(hub)
     filter_form = ProjectFilterForm(request.GET, goals=goals, targets=targets, partners=partners)
     filters = filter_form.filters()
     sort = filter_form.sort_order()
@@ -318,19 +328,20 @@ def outcome_chart(outcome, measurements) -> dict:
 
 def project_page_extra_context(request, page: ProjectPage) -> dict:
     """What ``ProjectPage.get_context`` adds: the prefetched content, the charts, what the visitor may do."""
-    context = dict(selectors.project_page_context(page))
-    index = context.get("index") or page.get_parent().specific
-    outcomes = context.get("outcomes")
-    if outcomes is None:
-        outcomes = list(page.outcomes.prefetch_related("measurements"))
-    context["outcome_charts"] = [outcome_chart(outcome, list(outcome.measurements.all())) for outcome in outcomes]
-    if isinstance(index, ProjectIndexPage):
-        context.setdefault("freshness", freshness_of(page, index, _today()))
+    preview = getattr(request, "is_preview", False)
+    context = selectors.project_page_context(page, page.get_hub(), preview=preview)
+    context["outcome_charts"] = [outcome_chart(outcome, outcome.history) for outcome in context["outcomes"]]
+    index = page.get_parent()  # routing left it cached: no query (the generic page will do)
+    thresholds = selectors.reporting_thresholds(index.pk)
+    if thresholds is not None:
+        due_months, overdue_months = thresholds
+        context["freshness"] = page.reporting_freshness(
+            today=_today(), due_months=due_months, overdue_months=overdue_months
+        )
         context["freshness_label"] = ReportingFreshness(context["freshness"]).label
-        context.setdefault("index_url", index.get_url(request))
+        context["index_url"] = index.get_url(request)
     context["can_post_update"] = can_post_progress_update(request.user, page)
     context["update_url"] = f"/projects/{page.pk}/updates/new/"
-    context["approved_partner_ids"] = set(_approved_partners(page.get_hub()).values_list("pk", flat=True))
     return context
 
 

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "cms",
     "partners",
     "projects",
+    "discussions",
+    "notifications",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "allauth.account",
     # Live updates and front end
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "django_htmx",
     # Django
     "django.contrib.admin",
@@ -66,6 +70,7 @@ MIDDLEWARE = [
     # Before sessions and LocaleMiddleware, so that a cached page costs none of their work.
     "hub.page_cache.AnonymousPageCacheMiddleware",
     "hub.middleware.ContentSecurityPolicyMiddleware",
+    "cms.middleware.CachedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,7 +153,8 @@ else:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dugnad"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (e-mail, notifications) wait in the database for `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Accounts -----------------------------------------------------------------------------------
 
@@ -250,6 +256,18 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # content changes (cms.page_cache). Off by default under DEBUG, where templates change without
 # a restart; the tests run with it on.
 DUGNAD_PAGE_CACHE = env_bool("DUGNAD_PAGE_CACHE", not DEBUG)
+
+# --- Discussions --------------------------------------------------------------------------------
+
+# Rate limits on comments (discussions.services): seconds between two comments by one person, and
+# for accounts younger than DISCUSSIONS_NEW_ACCOUNT_HOURS a longer wait and fewer links.
+DISCUSSIONS_COMMENT_INTERVAL_SECONDS = env_int("DISCUSSIONS_COMMENT_INTERVAL_SECONDS", 5)
+DISCUSSIONS_NEW_ACCOUNT_INTERVAL_SECONDS = env_int("DISCUSSIONS_NEW_ACCOUNT_INTERVAL_SECONDS", 30)
+DISCUSSIONS_NEW_ACCOUNT_HOURS = env_int("DISCUSSIONS_NEW_ACCOUNT_HOURS", 24)
+DISCUSSIONS_NEW_ACCOUNT_MAX_LINKS = env_int("DISCUSSIONS_NEW_ACCOUNT_MAX_LINKS", 2)
+DISCUSSIONS_COMMENT_MAX_LENGTH = env_int("DISCUSSIONS_COMMENT_MAX_LENGTH", 5000)
+# A comment reported by this many different people is hidden until a coordinator decides.
+DISCUSSIONS_REPORTS_TO_HIDE = env_int("DISCUSSIONS_REPORTS_TO_HIDE", 3)
 
 # --- Benchmark ----------------------------------------------------------------------------------
 

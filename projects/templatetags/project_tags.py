@@ -5,6 +5,9 @@ dependency points from projects down to them.
 """
 
 from django import template
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from projects import selectors
 
@@ -45,3 +48,38 @@ def hub_projects(context, hub):
         "projects": selectors.hub_featured_and_latest(hub),
         "card_rendition": selectors.CARD_IMAGE_RENDITION,
     }
+
+
+@register.filter
+def filter_select(bound_field):
+    """A filter's ``<select>``, as ``{{ field|ds_widget }}`` renders it, built without a template per option.
+
+    Django renders every ``<option>`` through a template of its own: the partner filter of a hub
+    with a thousand partners cost about 35 ms a request that way. Single choice only, as Django's
+    ``Select``: the first option with the field's value is the selected one.
+    """
+    widget = bound_field.field.widget
+    classes = " ".join(c for c in (widget.attrs.get("class", ""), "ds-input") if c)
+    attrs = bound_field.build_widget_attrs({"class": classes}, widget)
+    if bound_field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound_field.auto_id)
+    values = widget.format_value(bound_field.value())
+    chosen = values[0] if values else None
+
+    def options(choices) -> str:
+        nonlocal chosen
+        rendered = []
+        for value, label in choices:
+            if isinstance(label, list | tuple):
+                rendered.append(format_html('<optgroup label="{}">{}</optgroup>', value, mark_safe(options(label))))
+                continue
+            value = "" if value is None else str(value)
+            selected = value == chosen
+            if selected:
+                chosen = None
+            mark = " selected" if selected else ""
+            rendered.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+        return "".join(rendered)
+
+    select_attrs = {"name": bound_field.html_name, **widget.build_attrs(widget.attrs, attrs)}
+    return format_html("<select{}>{}</select>", flatatt(select_attrs), mark_safe(options(bound_field.field.choices)))

@@ -1,5 +1,21 @@
+"""``python -m tests.bench``: the page benchmark (``tests.bench.run``); with ``--live``, the websocket
+delivery benchmark instead (``tests.bench.live``); with ``--digests``, the digest e-mail benchmark
+(``tests.bench.digests``)."""
+
 import sys
 
-from tests.bench.run import main
+argv = sys.argv[1:]
+if "--live" in argv:
+    argv.remove("--live")
+    from tests.bench.live import main
+elif "--digests" in argv:
+    argv.remove("--digests")
+    from tests.bench.digests import main
+else:
+    from tests.bench.run import main
 
-sys.exit(main())
+    if "-h" in argv or "--help" in argv:
+        print("With --live: the websocket delivery benchmark instead (python -m tests.bench --live --help).")
+        print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).\n")
+
+sys.exit(main(argv))

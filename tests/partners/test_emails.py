@@ -163,7 +163,7 @@ def test_no_mail_is_sent_until_the_transaction_commits(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.partnership_apply(actor=admin_en, partner=partner, hub=hub, accept_terms=True)
         assert mailoutbox == []
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the e-mail, and the event other apps (notifications) listen to
     assert mailoutbox == []
 
 

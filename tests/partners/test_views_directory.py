@@ -61,7 +61,7 @@ def test_directory_queries_do_not_grow_with_the_number_of_partners(client, hub, 
     _with_logo(hub, 990)
     at_thousand = _count_queries(client, index.url)
 
-    assert at_thousand == at_ten
+    assert at_thousand == at_ten <= 8  # routing, site, menus, footer and hub come from the versioned cache
     html = client.get(index.url).content.decode()
     assert html.count('class="ds-card partner-card"') == 24
     assert html.count('class="partner-card__image"') == 24
@@ -77,7 +77,7 @@ def test_partner_page_queries_do_not_grow_with_the_number_of_goals(client, hub, 
     partner.focus_themes.set(["havbruk", "energi", "mat"])
     with_all_goals = _count_queries(client, url)
 
-    assert with_all_goals == with_one_goal
+    assert with_all_goals == with_one_goal <= 9
     assert client.get(url).content.decode().count('class="goal-badge ') == 17
 
 

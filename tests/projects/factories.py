@@ -3,10 +3,11 @@ publish), goals and targets from the catalogue (loaded by goals' data migration)
 
 import itertools
 from dataclasses import dataclass
+from datetime import date
 
 from goals.models import Goal, Target
 from partners.models import Partner, PartnershipStatus
-from projects.models import ProjectIndexPage, ProjectPage, ProjectStatus
+from projects.models import Outcome, ProjectIndexPage, ProjectPage, ProjectStatus
 from tests.accounts.factories import UserFactory
 from tests.partners.factories import coordinator_create, hub_create, member_add, partner_create, partnership_create
 
@@ -63,6 +64,16 @@ def project_create(
         revision.publish()
     page.refresh_from_db()
     return page
+
+
+def outcome_create(project: ProjectPage, **fields) -> Outcome:
+    """An outcome of a (published) project, saved directly: it is not part of the page's revisions here."""
+    fields.setdefault("title", "Utslipp")
+    fields.setdefault("unit", "tonn CO₂")
+    fields.setdefault("baseline", 100)
+    fields.setdefault("target_value", 40)
+    fields.setdefault("target_date", date(2030, 12, 31))
+    return Outcome.objects.create(project=project, **fields)
 
 
 def approved_partner_create(hub, **fields) -> Partner:

@@ -20,6 +20,7 @@ from projects.models import (
     ProjectStatus,
     ReportingFreshness,
 )
+from projects.selectors import hub_featured_and_latest
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,13 @@ def test_seed_demo_adds_about_twenty_projects_across_statuses_and_reporting_fres
     assert all(project.hero_image_alt for project in with_pictures)
     assert all(image.alt_text for image in ProjectGalleryImage.objects.all())
     assert {link.value["page"].pk for link in NavigationSettings.objects.get().links} >= {index.pk}
+    # A few featured projects with pictures, shown first on the hub's home page.
+    featured = live.filter(featured=True)
+    assert 2 <= featured.count() <= 4
+    assert not featured.filter(hero_image=None).exists()
+    assert {project.pk for project in hub_featured_and_latest(hub)[: featured.count()]} == {
+        project.pk for project in featured
+    }
     assert "Projects (fictional): 20 projects and one proposal waiting for review" in output
 
 

@@ -1,0 +1,464 @@
+"""The coordinators' moderation of discussions in the Wagtail admin: the queue and the dashboard panel.
+
+The queue lists the comments that wait for a decision in the hubs someone coordinates (every hub
+for site administrators): comments with open reports, and comments hidden because enough people
+reported them. Each decision is a POST (with CSRF) to the queue itself that calls the service
+(``comment_hide``, ``comment_unhide``, ``reports_dismiss``), which checks the permission again and
+logs who, when and why. Threads, suspensions and the moderation log are viewsets in
+``discussions.viewsets``.
+
+Registered under ``/admin/discussions/`` by ``discussions.wagtail_hooks`` (so Wagtail's admin
+login applies first); coordinators of one hub never see or act on another hub's comments.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cms.models import HubPage
+from cms.permissions import is_site_administrator
+from discussions import services
+from discussions.models import Comment, CommentReport, CommentRevision, ForumIndexPage, Thread
+from discussions.selectors import thread_page_url
+from partners.admin_access import coordinated_hubs, forbidden
+
+QUEUE_URL_NAME = "discussions_admin_queue"
+QUEUE_PAGE_SIZE = 20
+DASHBOARD_PANEL_LIMIT = 5
+REASON_MAX_LENGTH = services.REASON_MAX_LENGTH
+
+
+# --- Who and what ---------------------------------------------------------------------------------
+
+
+def can_use_discussions_admin(user) -> bool:
+    """Moderation in the admin is for site administrators and coordinators of some hub.
+
+    Remembered on the user object (one per request): the menu, the panel and each view ask.
+    """
+    cached = getattr(user, "_can_use_discussions_admin", None)
+    if cached is None:
+        cached = sees_every_hub(user) or coordinated_hubs(user).exists()
+        if user is not None:
+            user._can_use_discussions_admin = cached
+    return cached
+
+
+def sees_every_hub(user) -> bool:
+    """Site administrators moderate every hub (remembered on the user object for the request)."""
+    cached = getattr(user, "_discussions_sees_every_hub", None)
+    if cached is None:
+        cached = is_site_administrator(user)
+        if user is not None:
+            user._discussions_sees_every_hub = cached
+    return cached
+
+
+def hub_scope(user) -> Q:
+    """A filter on ``hub`` for the hubs ``user`` moderates (every hub for site administrators)."""
+    if sees_every_hub(user):
+        return Q()
+    return Q(hub__in=coordinated_hubs(user))
+
+
+def comments_in_scope(user) -> QuerySet[Comment]:
+    """Every comment in the hubs ``user`` moderates: what the queue may act on."""
+    if sees_every_hub(user):
+        return Comment.objects.all()
+    return Comment.objects.filter(thread__hub__in=coordinated_hubs(user))
+
+
+def waiting_comments(user, *, hub: HubPage | None = None) -> QuerySet[Comment]:
+    """Comments waiting for a coordinator in ``user``'s hubs: with open reports, or hidden by reports."""
+    open_reports = CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+    comments = comments_in_scope(user).filter(
+        Q(Exists(open_reports)) | Q(hidden_at__isnull=False, hidden_automatically=True)
+    )
+    if hub is not None:
+        comments = comments.filter(thread__hub=hub)
+    return comments
+
+
+def waiting_count(user) -> int:
+    """How many comments wait in ``user``'s hubs (the menu label and the dashboard ask on every page)."""
+    if not can_use_discussions_admin(user):
+        return 0
+    return waiting_comments(user).count()
+
+
+def moderation_queue(user, *, hub: HubPage | None = None) -> QuerySet[Comment]:
+    """The queue with what each row shows, the comment reported first at the top."""
+    return (
+        waiting_comments(user, hub=hub)
+        .annotate(
+            first_reported_at=Min("reports__created_at", filter=Q(reports__resolved_at__isnull=True)),
+            open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
+        )
+        .select_related("author", "thread__hub", "thread__project")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=CommentReport.objects.filter(resolved_at__isnull=True)
+                .select_related("reporter")
+                .order_by("created_at", "pk"),
+                to_attr="open_reports",
+            ),
+            Prefetch("revisions", queryset=CommentRevision.objects.order_by("-written_at", "-pk")),
+        )
+        .order_by(F("first_reported_at").asc(nulls_first=True), "pk")
+    )
+
+
+def forums_by_hub(hubs) -> dict[int, ForumIndexPage]:
+    """Each hub's live forum page, by hub id (one query for all of them)."""
+    hubs = [hub for hub in hubs if hub is not None]
+    if not hubs:
+        return {}
+    under = Q()
+    for hub in hubs:
+        under |= Q(path__startswith=hub.path, depth=hub.depth + 1)
+    by_path = {hub.path: hub.pk for hub in hubs}
+    forums = {}
+    for forum in ForumIndexPage.objects.live().filter(under):
+        hub_id = by_path.get(forum.path[: -ForumIndexPage.steplen])
+        if hub_id is not None:
+            forums[hub_id] = forum
+    return forums
+
+
+def thread_public_url(thread: Thread, request, forums: dict[int, ForumIndexPage]) -> str:
+    """Where readers see ``thread``: its project's page at ``#discussion``, or its topic page."""
+    url = thread_page_url(thread, request, forum=forums.get(thread.hub_id))
+    if not url:
+        return ""
+    return f"{url}#discussion" if thread.project_id is not None else url
+
+
+def author_name(user) -> str:
+    if user is None:
+        return _("Former user")
+    return user.display_name or user.email
+
+
+# --- The queue ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision on a comment, as a button in its row."""
+
+    action: str
+    label: Promise
+    done: Promise
+    dangerous: bool = False
+
+
+HIDE = Decision("hide", gettext_lazy("Hide"), gettext_lazy("The comment is hidden."), dangerous=True)
+KEEP_HIDDEN = Decision("hide", gettext_lazy("Keep hidden"), gettext_lazy("The comment stays hidden."), dangerous=True)
+UNHIDE = Decision("unhide", gettext_lazy("Show again"), gettext_lazy("The comment is shown again."))
+DISMISS = Decision("dismiss", gettext_lazy("Dismiss reports"), gettext_lazy("The reports are dismissed."))
+DECISIONS = {"hide", "unhide", "dismiss"}
+
+
+def decisions_for(comment: Comment) -> list[Decision]:
+    """What a coordinator can decide on ``comment`` now."""
+    if comment.is_deleted:
+        return [DISMISS]
+    if comment.is_hidden and comment.hidden_automatically:
+        return [KEEP_HIDDEN, UNHIDE]
+    if comment.is_hidden:
+        return [UNHIDE]
+    return [HIDE, DISMISS]
+
+
+class CommentDecisionForm(forms.Form):
+    """One row's decision: which button was pressed, and why (the service says when a reason is required)."""
+
+    comment = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[(action, action) for action in sorted(DECISIONS)])
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("For the moderation log. Required to hide or show a comment."),
+    )
+
+    def __init__(self, *args, comment_id: int, **kwargs):
+        kwargs.setdefault("auto_id", f"comment-{comment_id}-%s")
+        kwargs.setdefault("initial", {"comment": comment_id})
+        super().__init__(*args, **kwargs)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, field: str = "reason") -> None:
+    """Show a service's ValidationError on the form: on ``field`` if it names it, else on the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@dataclass
+class QueueRow:
+    comment: Comment
+    public_url: str
+    thread_admin_url: str
+    suspend_url: str
+    decisions: list[Decision]
+    form: CommentDecisionForm
+
+    @property
+    def panel_id(self) -> str:
+        return f"comment-{self.comment.pk}"
+
+    @property
+    def heading(self) -> str:
+        return _("%(author)s in “%(thread)s”") % {
+            "author": author_name(self.comment.author),
+            "thread": self.comment.thread.title,
+        }
+
+    @property
+    def status(self) -> str:
+        comment = self.comment
+        if comment.is_deleted:
+            return _("Deleted by its author")
+        if comment.is_hidden and comment.hidden_automatically:
+            return _("Hidden by reports, waiting for your decision")
+        if comment.is_hidden:
+            return _("Hidden by a moderator")
+        return _("Visible")
+
+    @property
+    def reports(self) -> list[CommentReport]:
+        return self.comment.open_reports
+
+    @property
+    def revisions(self) -> list[CommentRevision]:
+        return list(self.comment.revisions.all())
+
+
+class QueueFilterForm(forms.Form):
+    hub = forms.ModelChoiceField(label=gettext_lazy("Hub"), queryset=HubPage.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = coordinated_hubs(user)
+        self.fields["hub"].empty_label = _("All your hubs")
+
+
+class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
+    """Reported comments in the hubs this person coordinates, with the decisions open on each."""
+
+    template_name = "discussions/admin/queue.html"
+    page_title = gettext_lazy("Moderation queue")
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_use_discussions_admin(request.user):
+            return forbidden(request)
+        self.filter_form = QueueFilterForm(request.GET or None, user=request.user)
+        self.hub = self.filter_form.cleaned_data["hub"] if self.filter_form.is_valid() else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, bound_form: CommentDecisionForm | None = None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queue = moderation_queue(self.request.user, hub=self.hub)
+        page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(self.request.GET.get("p"))
+        comments = list(page.object_list)
+        forums = forums_by_hub({comment.thread.hub for comment in comments})
+        rows = []
+        for comment in comments:
+            form = bound_form
+            if form is None or form.initial.get("comment") != comment.pk:
+                form = CommentDecisionForm(comment_id=comment.pk)
+            suspend_query = f"?hub={comment.thread.hub_id}&user={comment.author_id}" if comment.author_id else ""
+            rows.append(
+                QueueRow(
+                    comment=comment,
+                    public_url=thread_public_url(comment.thread, self.request, forums),
+                    thread_admin_url=reverse("discussion_thread_admin:inspect", args=[comment.thread_id]),
+                    suspend_url=reverse("commenting_suspension_admin:add") + suspend_query if suspend_query else "",
+                    decisions=decisions_for(comment),
+                    form=form,
+                )
+            )
+        context.update(
+            rows=rows,
+            page_obj=page,
+            waiting_count=page.paginator.count,
+            filter_form=self.filter_form,
+            hub=self.hub,
+            log_url=reverse("moderation_log_admin:index"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        comment = get_object_or_404(
+            comments_in_scope(request.user).select_related("thread__hub"), pk=request.POST.get("comment") or 0
+        )
+        form = CommentDecisionForm(request.POST, comment_id=comment.pk)
+        if form.is_valid():
+            action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+            try:
+                if action == "hide":
+                    services.comment_hide(actor=request.user, comment=comment, reason=reason)
+                elif action == "unhide":
+                    services.comment_unhide(actor=request.user, comment=comment, reason=reason)
+                else:
+                    services.reports_dismiss(actor=request.user, comment=comment, reason=reason)
+            except PermissionDenied:
+                return forbidden(request)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                done = {decision.action: decision.done for decision in decisions_for(comment)}
+                messages.success(request, str(done.get(action, _("Done."))))
+                return redirect(request.get_full_path())
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        if form.errors and not form.non_field_errors():
+            messages.error(request, _("The decision was not saved: see the comment below."))
+        return self.render_to_response(self.get_context_data(bound_form=form), status=400)
+
+
+# --- Suspensions (the form; the views are in discussions.viewsets) -----------------------------
+
+
+class CommenterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.display_name or _("(no name)")
+        return f"{name} <{obj.email}>"
+
+
+PERIOD_CHOICES = [
+    ("7", gettext_lazy("7 days")),
+    ("30", gettext_lazy("30 days")),
+    ("until", gettext_lazy("Until a date")),
+]
+
+
+def commenters_in(hubs) -> QuerySet:
+    """People who have written in the discussions of ``hubs``: the people one may suspend there."""
+    return (
+        get_user_model()
+        .objects.filter(discussion_comments__thread__hub__in=hubs)
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+class SuspensionForm(forms.Form):
+    hub = forms.ModelChoiceField(label=gettext_lazy("Hub"), queryset=HubPage.objects.none())
+    user = CommenterChoiceField(
+        label=gettext_lazy("Person"),
+        queryset=get_user_model().objects.none(),
+        help_text=gettext_lazy("Someone who has written in the discussions of your hubs."),
+    )
+    period = forms.ChoiceField(
+        label=gettext_lazy("For how long"), choices=PERIOD_CHOICES, widget=forms.RadioSelect, initial="7"
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Last day of the suspension"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Only for “Until a date”. They can comment again the day after."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("For the moderation log."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        hubs = coordinated_hubs(user)
+        self.fields["hub"].queryset = hubs
+        self.fields["user"].queryset = commenters_in(hubs)
+
+    def clean(self):
+        cleaned = super().clean()
+        period, until = cleaned.get("period"), cleaned.get("until")
+        now = timezone.now()
+        if period == "until":
+            if until is None:
+                self.add_error("until", _("Choose the last day of the suspension."))
+                return cleaned
+            if until < timezone.localdate():
+                self.add_error("until", _("Choose today or a later day."))
+                return cleaned
+            next_day = datetime.combine(until + timedelta(days=1), time.min)
+            cleaned["ends_at"] = timezone.make_aware(next_day)
+        elif period:
+            cleaned["ends_at"] = now + timedelta(days=int(period))
+        return cleaned
+
+
+class SuspensionLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Optional. For the moderation log."),
+    )
+
+
+class ThreadModerationForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("lock", "unlock", "pin", "unpin")])
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, locked: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            _("Optional. For the moderation log.") if locked else _("Required to lock. For the moderation log.")
+        )
+
+
+# --- The dashboard --------------------------------------------------------------------------------
+
+
+class ModerationQueuePanel(Component):
+    """The admin dashboard's panel: how many comments wait for a decision in one's hubs."""
+
+    name = "discussions_moderation"
+    template_name = "discussions/admin/dashboard_panel.html"
+    order = 100
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        queue = moderation_queue(self.request.user)
+        context.update(
+            waiting_count=waiting_count(self.request.user),
+            waiting=list(queue.prefetch_related(None).select_related("thread__hub")[:DASHBOARD_PANEL_LIMIT]),
+            queue_url=reverse(QUEUE_URL_NAME),
+        )
+        return context

@@ -1,0 +1,248 @@
+"""Reads of discussions that are more than one line: a thread as its block shows it, forum topics,
+where a thread lives on the site.
+
+A thread's block costs a fixed number of queries whatever its length: the comments come in one
+query with their authors and the comments they answer, and what the viewer may do is asked of
+``discussions.permissions`` once per kind of comment, not once per comment.
+"""
+
+import copy
+import html
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from discussions import permissions
+from discussions.models import Comment, ForumIndexPage, Thread
+
+QUOTE_LENGTH = 140
+
+
+# --- Where a thread lives --------------------------------------------------------------------------
+
+
+def forum_of(hub) -> ForumIndexPage | None:
+    """The hub's live forum page, if it has one."""
+    return ForumIndexPage.objects.live().child_of(hub).first()
+
+
+def thread_page_url(thread: Thread, request=None, *, forum: ForumIndexPage | None = None) -> str | None:
+    """The URL of the page that shows ``thread`` (without a fragment): its project's page, or the
+    topic's page in its hub's forum. None when there is no such page (a forum that was removed)."""
+    if thread.project_id is not None:
+        return thread.project.get_url(request)
+    forum = forum or forum_of(thread.hub)
+    if forum is None:
+        return None
+    base = forum.get_url(request)
+    return f"{base}{thread.pk}/" if base else None
+
+
+def thread_url(thread: Thread, request=None) -> str | None:
+    """The canonical URL of ``thread``: the project page's ``#discussion``, or the forum topic's page."""
+    url = thread_page_url(thread, request)
+    if url is None or thread.project_id is None:
+        return url
+    return f"{url}#discussion"
+
+
+def comment_url(comment: Comment, request=None) -> str | None:
+    """The canonical URL of one comment: its thread's page at ``#comment-<id>``."""
+    url = thread_page_url(comment.thread, request)
+    return f"{url}#comment-{comment.pk}" if url else None
+
+
+def thread_for_block(thread_id: int) -> Thread | None:
+    """A thread with what its block and its URL need (hub, project)."""
+    return Thread.objects.select_related("hub", "project").filter(pk=thread_id).first()
+
+
+def comment_with_thread(comment_id: int) -> Comment | None:
+    """A comment with its thread, the thread's hub and project, its author and the comment it answers."""
+    return (
+        Comment.objects.select_related("thread__hub", "thread__project", "author", "reply_to__author")
+        .filter(pk=comment_id)
+        .first()
+    )
+
+
+# --- What a reader sees ----------------------------------------------------------------------------
+
+
+def comment_excerpt(comment: Comment, length: int = QUOTE_LENGTH) -> str:
+    """The start of a comment as plain text, for the quote above a reply (the client shortens the
+    same way when the parent changes live: static/js/discussion.js ``excerpt``)."""
+    text = " ".join(html.unescape(strip_tags(comment.html)).split())
+    return Truncator(text).chars(length)
+
+
+@dataclass
+class Viewer:
+    """What one person may do in one thread, asked once; ``controls`` gives it per comment."""
+
+    user: object
+    thread: Thread
+    can_view: bool
+    can_comment: bool
+    # Whether they could comment were the thread locked / open: the browser switches the form when
+    # the thread is locked or unlocked live.
+    can_comment_when_open: bool
+    can_comment_when_locked: bool
+    can_moderate: bool
+    verified: bool
+    suspended: bool
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user is not None and self.user.is_authenticated else None
+
+    def controls(self, comment: Comment) -> dict[str, bool]:
+        """Which controls ``comment`` shows this viewer.
+
+        The predicates read of a comment only whether it is the viewer's own, deleted or hidden
+        (and its thread, the same for all): they are asked once per such kind of comment.
+        """
+        own = self.user_id is not None and comment.author_id == self.user_id
+        key = (own, comment.is_deleted, comment.is_hidden)
+        if key not in self._memo:
+            comment.thread = self.thread
+            self._memo[key] = {
+                "reply": self.can_comment and comment.is_visible,
+                "edit": permissions.can_edit_comment(self.user, comment),
+                "delete": permissions.can_delete_comment(self.user, comment),
+                "report": permissions.can_report_comment(self.user, comment),
+                "hide": self.can_moderate and comment.is_visible,
+                "unhide": self.can_moderate and comment.is_hidden,
+            }
+        return self._memo[key]
+
+
+def viewer_for(user, thread: Thread) -> Viewer:
+    """Ask ``discussions.permissions`` what ``user`` may do in ``thread``.
+
+    Whether they could comment were the thread in the other state (locked or open) is the same
+    predicate asked of a copy of the thread in that state. Verification and suspension are asked
+    only when they explain why someone cannot comment.
+    """
+    can_comment = permissions.can_comment(user, thread)
+    other_state = copy.copy(thread)
+    other_state.locked = not thread.locked
+    can_comment_other = permissions.can_comment(user, other_state)
+    when_open = can_comment_other if thread.locked else can_comment
+    authenticated = user is not None and user.is_authenticated
+    verified = when_open or (authenticated and permissions.has_verified_email(user))
+    return Viewer(
+        user=user,
+        thread=thread,
+        can_view=permissions.can_view_thread(user, thread),
+        can_comment=can_comment,
+        can_comment_when_open=when_open,
+        can_comment_when_locked=can_comment if thread.locked else can_comment_other,
+        can_moderate=permissions.can_moderate_thread(user, thread),
+        verified=verified,
+        suspended=bool(authenticated and verified and not when_open and permissions.is_suspended(user, thread.hub_id)),
+    )
+
+
+@dataclass
+class CommentNode:
+    """A top-level comment with its replies (one level of nesting), as the block lists them."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def thread_comments(thread: Thread) -> QuerySet[Comment]:
+    """A thread's comments oldest first, with their authors and the comments they answer."""
+    return (
+        Comment.objects.filter(thread=thread).select_related("author", "reply_to__author").order_by("created_at", "pk")
+    )
+
+
+def comment_tree(comments) -> list[CommentNode]:
+    """Top-level comments oldest first, each with its replies oldest first.
+
+    A reply sits under the top-level comment its chain of answers leads to (the services answer
+    the top-level comment when someone replies to a reply); one whose parent is gone stands alone.
+    """
+    comments = list(comments)
+    by_id = {comment.pk: comment for comment in comments}
+
+    def root_of(comment: Comment) -> Comment:
+        seen = {comment.pk}
+        while comment.reply_to_id in by_id and comment.reply_to_id not in seen:
+            comment = by_id[comment.reply_to_id]
+            seen.add(comment.pk)
+        return comment
+
+    nodes: dict[int, CommentNode] = {}
+    roots: list[CommentNode] = []
+    for comment in comments:
+        root = root_of(comment)
+        if root.pk == comment.pk:
+            nodes[comment.pk] = CommentNode(comment)
+            roots.append(nodes[comment.pk])
+    for comment in comments:
+        if comment.pk in nodes:
+            continue
+        node = nodes.get(root_of(comment).pk)
+        if node is None:  # only a loop of replies, which the services never make
+            nodes[comment.pk] = CommentNode(comment)
+            roots.append(nodes[comment.pk])
+        else:
+            node.replies.append(comment)
+    return roots
+
+
+@dataclass
+class ThreadBlock:
+    thread: Thread
+    last_seq: int
+    nodes: list[CommentNode]
+    viewer: Viewer
+    comment_count: int
+
+
+def thread_block(thread: Thread, user) -> ThreadBlock:
+    """Everything a thread's block shows ``user``.
+
+    ``thread`` must have been read from the database before this is called (as the views and the
+    template tag do): its ``last_seq`` is then older than the comments read here, so a change that
+    commits in between is both in the page and replayed by the socket (which the browser applies
+    idempotently), never in neither.
+    """
+    last_seq = thread.last_seq
+    comments = list(thread_comments(thread))
+    for comment in comments:
+        comment.thread = thread
+    viewer = viewer_for(user, thread)
+    return ThreadBlock(
+        thread=thread,
+        last_seq=last_seq,
+        nodes=comment_tree(comments),
+        viewer=viewer,
+        comment_count=sum(1 for comment in comments if comment.is_visible),
+    )
+
+
+# --- The forum -------------------------------------------------------------------------------------
+
+
+def forum_topics(hub) -> QuerySet[Thread]:
+    """A hub's forum topics: pinned first, then by latest activity, with their authors and the
+    number of comments shown."""
+    visible = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
+    return (
+        Thread.objects.filter(hub=hub, project__isnull=True)
+        .select_related("author")
+        .annotate(comment_count=Count("comments", filter=visible))
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+
+
+def forum_topic(hub, thread_id: int) -> Thread | None:
+    """One topic of ``hub``'s forum (not a project's thread), with its hub."""
+    return Thread.objects.select_related("hub", "author").filter(pk=thread_id, hub=hub, project__isnull=True).first()

@@ -1,0 +1,212 @@
+"""Daily and weekly digests: one e-mail per person with what they have not seen, grouped by project
+and thread.
+
+``send_digests(frequency)`` takes everyone who wants some kinds of event at that frequency and has
+notifications of those kinds that were neither e-mailed nor read in the site, in batches of
+people. A batch costs the same handful of queries whatever its size (the people and their
+notifications in one query, two for which projects are public, one for suspensions, one to mark
+what was sent), so a run for 10,000 people is some twenty batches of about five queries. Someone
+with nothing new gets nothing. A digest whose sending fails is tried again by ``send_digests_task``
+for those people only, with the same back-off as immediate e-mails.
+
+``manage.py send_digests daily|weekly`` runs it, from cron or a systemd timer (README).
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_tasks import task
+
+from notifications.emails import (
+    Sender,
+    absolute_url,
+    deliverable,
+    due_notifications,
+    email_message,
+    load,
+    mark_emailed,
+    notification_excerpt,
+    notification_text,
+    recipient_language,
+    retry_later,
+)
+from notifications.models import EmailFrequency, Notification
+from notifications.unsubscribe import ALL
+
+logger = logging.getLogger(__name__)
+
+DIGEST_FREQUENCIES = (EmailFrequency.DAILY, EmailFrequency.WEEKLY)
+BATCH_SIZE = 500
+# A digest lists at most this many items, newest last; the rest are counted ("and 12 more").
+MAX_ITEMS = 50
+
+
+@dataclass
+class DigestItem:
+    text: str
+    excerpt: str
+    url: str
+    created_at: object
+
+
+@dataclass
+class DigestSection:
+    """A thread's items under its project (heading: the thread's title), or the project's own items."""
+
+    heading: str
+    items: list[DigestItem] = field(default_factory=list)
+
+
+@dataclass
+class DigestGroup:
+    """A project, a forum topic, or everything else, with its sections."""
+
+    heading: str
+    sections: dict = field(default_factory=dict)
+
+
+@dataclass
+class DigestRun:
+    frequency: str
+    people: int = 0
+    emails: int = 0
+    notifications: int = 0
+    batches: int = 0
+    failed_user_ids: list[int] = field(default_factory=list)
+
+
+def send_digests(
+    frequency: str,
+    *,
+    batch_size: int = BATCH_SIZE,
+    user_ids: list[int] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> DigestRun:
+    """Send the ``frequency`` ("daily" or "weekly") digests, to ``user_ids`` only if given.
+
+    ``on_batch(people, emails)`` is called after each batch (the benchmark counts its queries).
+    """
+    if frequency not in DIGEST_FREQUENCIES:
+        raise ValueError(f"Not a digest frequency: {frequency}")
+    due = due_notifications(frequency)
+    recipients = sorted(set(due.values_list("recipient_id", flat=True)))
+    if user_ids is not None:
+        # Filtered here rather than in SQL: a retry after an outage may name every recipient.
+        wanted = set(user_ids)
+        recipients = [pk for pk in recipients if pk in wanted]
+    run = DigestRun(frequency=frequency)
+    for start in range(0, len(recipients), batch_size):
+        people = recipients[start : start + batch_size]
+        sent = _send_batch(frequency, due.filter(recipient_id__in=people), run)
+        run.people += len(people)
+        run.batches += 1
+        if on_batch is not None:
+            on_batch(len(people), sent)
+    logger.info(
+        "%s digests: %s e-mails about %s notifications to %s people, %s failed",
+        frequency,
+        run.emails,
+        run.notifications,
+        run.people,
+        len(run.failed_user_ids),
+    )
+    return run
+
+
+def _send_batch(frequency: str, due, run: DigestRun) -> int:
+    notifications = load(due.order_by("recipient_id", "created_at", "pk"))
+    shown = {n.pk for n in deliverable(notifications)}
+    by_recipient: dict[int, list[Notification]] = {}
+    for n in notifications:
+        if n.pk in shown:
+            by_recipient.setdefault(n.recipient_id, []).append(n)
+    emailed: list[int] = []
+    sent = 0
+    sender = Sender()
+    try:
+        for items in by_recipient.values():
+            recipient = items[0].recipient
+            hub = next((n.hub for n in items if n.hub_id), None)
+            with translation.override(recipient_language(recipient, hub)):
+                context = _digest_context(frequency, items)
+                message = email_message(
+                    recipient=recipient,
+                    subject=context["title"],
+                    template="digest",
+                    context=context,
+                    unsubscribe_kind=ALL,
+                )
+            if sender.send(message):
+                sent += 1
+                emailed += [n.pk for n in items]
+            else:
+                run.failed_user_ids.append(recipient.pk)
+    finally:
+        sender.close()
+        mark_emailed(emailed)
+    run.emails += sent
+    run.notifications += len(emailed)
+    return sent
+
+
+def _digest_context(frequency: str, notifications: list[Notification]) -> dict:
+    """Headings and items, in the active language: projects (with their discussion as a section),
+    forum topics, then everything else, each in the order its first item happened."""
+    listed = notifications[-MAX_ITEMS:]
+    groups: dict[tuple, DigestGroup] = {}
+    for n in listed:
+        project = n.project if n.project_id else (n.thread.project if n.thread_id and n.thread.project_id else None)
+        if project is not None:
+            group = groups.setdefault(("project", project.pk), DigestGroup(heading=project.title))
+            section_key = ("thread", n.thread_id) if n.thread_id else ("project",)
+            section_heading = _("Discussion: %(title)s") % {"title": n.thread.title} if n.thread_id else ""
+        elif n.thread_id:
+            group = groups.setdefault(("thread", n.thread_id), DigestGroup(heading=n.thread.title))
+            section_key, section_heading = ("thread", n.thread_id), ""
+        else:
+            group = groups.setdefault(("other",), DigestGroup(heading=_("Other news")))
+            section_key, section_heading = ("other",), ""
+        section = group.sections.setdefault(section_key, DigestSection(heading=section_heading))
+        section.items.append(
+            DigestItem(
+                text=notification_text(n),
+                excerpt=notification_excerpt(n),
+                url=absolute_url(n.url or "/"),
+                created_at=n.created_at,
+            )
+        )
+    other = groups.pop(("other",), None)
+    ordered = list(groups.values()) + ([other] if other else [])
+    count = len(notifications)
+    if frequency == EmailFrequency.DAILY:
+        title = ngettext(
+            "Your daily digest: %(count)s new notification", "Your daily digest: %(count)s new notifications", count
+        )
+    else:
+        title = ngettext(
+            "Your weekly digest: %(count)s new notification", "Your weekly digest: %(count)s new notifications", count
+        )
+    return {
+        "title": title % {"count": count},
+        "frequency": frequency,
+        # A project's own news (updates, status) before its discussion.
+        "groups": [
+            {"heading": g.heading, "sections": sorted(g.sections.values(), key=lambda section: bool(section.heading))}
+            for g in ordered
+        ],
+        "count": count,
+        "more": count - len(listed),
+    }
+
+
+@task()
+def send_digests_task(frequency: str, user_ids: list[int] | None = None, attempt: int = 1) -> dict:
+    """``send_digests`` as a background task; the people whose digest failed get it again later."""
+    run = send_digests(frequency, user_ids=user_ids)
+    if run.failed_user_ids:
+        retry_later(send_digests_task, attempt=attempt, frequency=frequency, user_ids=run.failed_user_ids)
+    return {"people": run.people, "emails": run.emails, "failed": len(run.failed_user_ids)}

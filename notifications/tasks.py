@@ -1,0 +1,251 @@
+"""Fan-out: background tasks that turn one event into the notifications of everyone concerned.
+
+``notifications.receivers`` enqueues these after the change that caused them has committed, with
+ids only (task arguments are stored as JSON by the database backend). Each task loads the current
+state, so something hidden, deleted, unpublished or decided in the meantime is not announced, and
+writes all of the event's notifications in one transaction (``services.notify``: a bulk write whose
+query count does not grow with the number of recipients).
+
+One person gets at most one notification per event, of the most specific kind: someone mentioned
+in a reply to their own comment gets the mention, not also the reply and the comment.
+
+What the ``data`` of each kind holds (the texts are written from it in the reader's language):
+
+- comment, reply, mention: ``{}`` (``thread``, ``comment`` and, in a project's thread, ``project`` are set)
+- project_update: ``{"update_id": id}``
+- project_status: ``{"status": new, "previous_status": old}``
+- new_project: ``{}``
+- decision: ``{"subject": "proposal", "decision": "approved" | "changes_requested", "comment": text}``
+  or ``{"subject": "partnership", "status": PartnershipStatus, "reason": text}`` (``partner`` set)
+- waiting: ``{"subject": "proposal"}`` (``project`` set), ``{"subject": "partnership",
+  "partnership_id": id}`` (``partner`` set) or ``{"subject": "report", "report_id": id, "reason":
+  ReportReason}`` (``thread`` and ``comment`` set)
+"""
+
+import logging
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django_tasks import task
+
+from notifications import selectors, services
+from notifications.models import EventKind, Notification
+
+logger = logging.getLogger(__name__)
+
+COMMENT_KINDS = (EventKind.MENTION, EventKind.REPLY, EventKind.COMMENT)
+DECISIONS = ("changes_requested", "approved")
+
+
+def _admin_url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@task()
+def comment_posted_fanout(comment_id: int) -> int:
+    """A new comment: mentioned people (mention), the author of the comment answered (reply), the
+    thread's followers (comment), among those who can see the thread. Nothing for a comment that
+    has been hidden or deleted since it was posted."""
+    from discussions.models import Comment
+
+    comment = Comment.objects.select_related("thread__project", "thread__hub", "reply_to").filter(pk=comment_id).first()
+    if comment is None or not comment.is_visible:
+        return 0
+    if Notification.objects.filter(comment_id=comment_id, kind__in=COMMENT_KINDS).exists():
+        return 0  # already fanned out (a task run twice)
+    thread = comment.thread
+    viewers = selectors.thread_viewers_q(thread)
+    mentioned = set(comment.mentions.values_list("pk", flat=True))
+    answered = {comment.reply_to.author_id} if comment.reply_to_id and comment.reply_to.author_id else set()
+    named = set(selectors.visible_user_ids(mentioned | answered, viewers)) if mentioned | answered else set()
+    followers = set(selectors.visible_user_ids(selectors.thread_follower_ids(thread), viewers))
+    mention_ids = mentioned & named
+    reply_ids = (answered & named) - mention_ids
+    comment_ids = followers - mention_ids - reply_ids
+    about = {
+        "actor_id": comment.author_id,
+        "hub_id": thread.hub_id,
+        "url": selectors.comment_url(comment),
+        "thread_id": thread.pk,
+        "comment_id": comment.pk,
+        "project_id": thread.project_id,
+    }
+    with transaction.atomic():
+        written = [
+            *services.notify(kind=EventKind.MENTION, recipient_ids=mention_ids, **about),
+            *services.notify(kind=EventKind.REPLY, recipient_ids=reply_ids, **about),
+            *services.notify(kind=EventKind.COMMENT, recipient_ids=comment_ids, **about),
+        ]
+        return len(written)
+
+
+@task()
+def comment_reported_fanout(report_id: int) -> int:
+    """A report waits for the hub's coordinators (hidden comments too: that is when it matters)."""
+    from discussions.models import CommentReport
+
+    report = (
+        CommentReport.objects.select_related("comment__thread__project", "comment__thread__hub")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None or report.resolved_at is not None or report.comment.is_deleted:
+        return 0
+    comment = report.comment
+    thread = comment.thread
+    coordinators = selectors.visible_user_ids(
+        selectors.hub_coordinator_ids(thread.hub), selectors.thread_viewers_q(thread)
+    )
+    return len(
+        services.notify(
+            kind=EventKind.WAITING,
+            recipient_ids=coordinators,
+            actor_id=report.reporter_id,
+            hub_id=thread.hub_id,
+            url=selectors.comment_url(comment),
+            data={"subject": "report", "report_id": report.pk, "reason": report.reason},
+            thread_id=thread.pk,
+            comment_id=comment.pk,
+            project_id=thread.project_id,
+        )
+    )
+
+
+@task()
+def progress_update_fanout(update_id: int) -> int:
+    """A progress update, for the project's followers who can see the project."""
+    from projects.models import ProgressUpdate
+
+    update = ProgressUpdate.objects.select_related("project").filter(pk=update_id).first()
+    if update is None:
+        return 0
+    page = update.project
+    hub = page.get_hub()
+    followers = selectors.visible_user_ids(selectors.project_follower_ids(page.pk), selectors.project_viewers_q(page))
+    return len(
+        services.notify(
+            kind=EventKind.PROJECT_UPDATE,
+            recipient_ids=followers,
+            actor_id=update.author_id,
+            hub_id=hub.pk if hub else None,
+            url=selectors.project_url(page),
+            data={"update_id": update.pk},
+            project_id=page.pk,
+        )
+    )
+
+
+@task()
+def project_published_fanout(page_id: int, first: bool, status: str, previous_status: str) -> int:
+    """The first publication: a new project for the followers of its goals, hub and partners (its
+    proposer hears of it as a decision instead). A later one with another status: the project's
+    followers."""
+    from projects.models import ProjectPage
+
+    page = ProjectPage.objects.filter(pk=page_id).first()
+    if page is None or not page.live:
+        return 0
+    if first:
+        kind, audience, data = EventKind.NEW_PROJECT, selectors.new_project_audience_ids(page), {}
+    elif previous_status and previous_status != status:
+        kind, audience = EventKind.PROJECT_STATUS, selectors.project_follower_ids(page.pk)
+        data = {"status": status, "previous_status": previous_status}
+    else:
+        return 0
+    recipients = set(selectors.visible_user_ids(audience, selectors.project_viewers_q(page)))
+    if first:
+        recipients.discard(page.proposed_by_id)
+    hub = page.get_hub()
+    return len(
+        services.notify(
+            kind=kind,
+            recipient_ids=recipients,
+            actor_id=selectors.last_logged_user_id(page.pk, selectors.PUBLISH_ACTIONS),
+            hub_id=hub.pk if hub else None,
+            url=selectors.project_url(page),
+            data=data,
+            project_id=page.pk,
+        )
+    )
+
+
+@task()
+def proposal_step_fanout(page_id: int, decision: str, comment: str = "") -> int:
+    """A proposal submitted waits for the hub's coordinators; a decision on it goes to its proposer."""
+    from projects.models import ProjectPage
+
+    page = ProjectPage.objects.filter(pk=page_id).first()
+    if page is None or page.proposed_by_id is None:
+        return 0
+    hub = page.get_hub()
+    common = {"hub_id": hub.pk if hub else None, "project_id": page.pk}
+    if decision == "submitted":
+        coordinators = selectors.visible_user_ids(selectors.hub_coordinator_ids(hub), selectors.project_viewers_q(page))
+        return len(
+            services.notify(
+                kind=EventKind.WAITING,
+                recipient_ids=coordinators,
+                actor_id=page.proposed_by_id,
+                url=_admin_url("wagtailadmin_pages:edit", page.pk),
+                data={"subject": "proposal"},
+                **common,
+            )
+        )
+    if decision not in DECISIONS:
+        return 0
+    actions = selectors.PUBLISH_ACTIONS if decision == "approved" else ("wagtail.workflow.reject",)
+    return len(
+        services.notify(
+            kind=EventKind.DECISION,
+            recipient_ids=[page.proposed_by_id],
+            actor_id=selectors.last_logged_user_id(page.pk, actions),
+            url=selectors.project_url(page),
+            data={"subject": "proposal", "decision": decision, "comment": comment or ""},
+            **common,
+        )
+    )
+
+
+@task()
+def partnership_applied_fanout(partnership_id: int) -> int:
+    """An application waits for the hub's coordinators (nobody else: it is not public)."""
+    from partners.models import Partnership, PartnershipStatus
+
+    partnership = Partnership.objects.select_related("hub").filter(pk=partnership_id).first()
+    if partnership is None or partnership.status != PartnershipStatus.APPLIED:
+        return 0  # decided already: nothing waits
+    return len(
+        services.notify(
+            kind=EventKind.WAITING,
+            recipient_ids=selectors.hub_coordinator_ids(partnership.hub),
+            actor_id=partnership.applied_by_id,
+            hub_id=partnership.hub_id,
+            url=_admin_url("partnership_admin:inspect", partnership.pk),
+            data={"subject": "partnership", "partnership_id": partnership.pk},
+            partner_id=partnership.partner_id,
+        )
+    )
+
+
+@task()
+def partnership_decided_fanout(partnership_id: int, status: str, reason: str, actor_id: int | None) -> int:
+    """A coordinator's decision, for the partner's administrators (who applied and speak for it)."""
+    from partners.models import Partnership
+
+    partnership = Partnership.objects.select_related("partner").filter(pk=partnership_id).first()
+    if partnership is None:
+        return 0
+    return len(
+        services.notify(
+            kind=EventKind.DECISION,
+            recipient_ids=selectors.partner_administrator_ids(partnership.partner_id),
+            actor_id=actor_id,
+            hub_id=partnership.hub_id,
+            url=_admin_url("partner_manage", partnership.partner.slug),
+            data={"subject": "partnership", "status": status, "reason": reason or ""},
+            partner_id=partnership.partner_id,
+        )
+    )
