@@ -1,6 +1,7 @@
 """``python -m tests.bench``: the page benchmark (``tests.bench.run``); with ``--live``, the websocket
 delivery benchmark instead (``tests.bench.live``); with ``--digests``, the digest e-mail benchmark
-(``tests.bench.digests``)."""
+(``tests.bench.digests``); with ``--comment-post``, a comment POST with and without followers
+(``tests.bench.comment_post``)."""
 
 import sys
 
@@ -11,11 +12,15 @@ if "--live" in argv:
 elif "--digests" in argv:
     argv.remove("--digests")
     from tests.bench.digests import main
+elif "--comment-post" in argv:
+    argv.remove("--comment-post")
+    from tests.bench.comment_post import main
 else:
     from tests.bench.run import main
 
     if "-h" in argv or "--help" in argv:
         print("With --live: the websocket delivery benchmark instead (python -m tests.bench --live --help).")
-        print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).\n")
+        print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).")
+        print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).\n")
 
 sys.exit(main(argv))
