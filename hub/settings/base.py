@@ -237,6 +237,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Request bodies larger than this are refused with 413 before they are read (hub.request_limits);
+# the reverse proxy's limit (nginx: client_max_body_size) should be the same. Form fields other than
+# files may together take DATA_UPLOAD_MAX_MEMORY_SIZE; files larger than FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file instead of memory.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

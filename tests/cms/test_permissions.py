@@ -132,3 +132,20 @@ def test_is_hub_coordinator(hubs, who, expected):
             user.save()
 
     assert is_hub_coordinator(user, hub) is expected
+
+
+def test_a_coordinator_uploads_only_into_their_own_hubs_collection(hubs):
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    image_policy = policy_registry.get_by_type(get_image_model())
+    own_hub, other_hub = hubs
+    coordinator = user_create()
+    hub_coordinator_add(hub=own_hub, user=coordinator)
+    coordinator = _fresh(coordinator)
+
+    may_add_to = set(image_policy.collections_user_has_permission_for(coordinator, "add"))
+    may_choose_from = set(image_policy.collections_user_has_permission_for(coordinator, "choose"))
+
+    assert may_add_to == {own_hub.collection}
+    assert other_hub.collection in may_choose_from, "picking a public picture from elsewhere stays allowed"
