@@ -7,6 +7,7 @@ chosen a language.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -241,6 +242,45 @@ class NewsPage(HubSectionMixin, Page):
     class Meta:
         verbose_name = _("news item")
         verbose_name_plural = _("news items")
+
+
+class StatementKind(models.TextChoices):
+    PRIVACY = "privacy", _("Privacy statement")
+    ACCESSIBILITY = "accessibility", _("Accessibility statement")
+
+
+class StatementPage(HubSectionMixin, Page):
+    """A statement the law asks every public service for; one of each kind, linked from every footer.
+
+    The privacy statement (GDPR art. 13) and the accessibility statement (the universal-design
+    regulation) are ordinary editable pages so that each installation can say who runs it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=StatementKind.choices)
+    intro = RichTextField(_("introduction"), features=INTRO_RICH_TEXT_FEATURES, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("last_reviewed"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.HubPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+
+    def clean(self):
+        super().clean()
+        if StatementPage.objects.filter(kind=self.kind).exclude(pk=self.pk).exists():
+            raise ValidationError({"kind": _("The installation already has this statement; edit that page instead.")})
 
 
 # --- Site settings ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from cms.models import HomePage, HubPage, NewsIndexPage, NewsPage
+from cms.models import HomePage, HubPage, NewsIndexPage, NewsPage, StatementKind, StatementPage
 from cms.restrictions import public_q
 from cms.routing import routed_ancestors
 from cms.versioned_cache import versioned
@@ -79,3 +79,18 @@ def page_breadcrumbs(page: Page, site: Site | None) -> list[Page]:
     if page.pk == root_page_id:
         return []
     return ancestors
+
+
+def statement_links() -> list[dict]:
+    """The live privacy and accessibility statements as ``{"kind", "title", "url"}``, privacy first.
+
+    Every footer shows them, so they come from the versioned cache.
+    """
+
+    def compute():
+        order = list(StatementKind.values)
+        pages = StatementPage.objects.live().filter(public_q()).defer_streamfields()
+        links = [{"kind": page.kind, "title": page.title, "url": page.get_url()} for page in pages]
+        return sorted((link for link in links if link["url"]), key=lambda link: order.index(link["kind"]))
+
+    return versioned("statement-links", compute)

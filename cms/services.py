@@ -6,19 +6,21 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Page,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
 
 from accounts.roles import HUB_COORDINATORS, SITE_ADMINISTRATORS
-from cms.models import HubPage
+from cms.models import HubPage, StatementKind, StatementPage
 from cms.permissions import can_manage_hub_coordinators
 
 logger = logging.getLogger(__name__)
@@ -149,3 +151,36 @@ def hub_coordinator_add(*, hub: HubPage, user: AbstractBaseUser, actor: Abstract
         general_group, _created = Group.objects.get_or_create(name=HUB_COORDINATORS)
         user.groups.add(hub_group, general_group)
     logger.info("User %s added as coordinator of hub %s by %s", user.pk, hub.pk, getattr(actor, "pk", "system"))
+
+
+def statement_pages_ensure(*, parent: Page) -> list[StatementPage]:
+    """Create whichever of the privacy and accessibility statements is missing, published under ``parent``.
+
+    Their default text is honest about what Dugnad does and marks in brackets what the organisation
+    running the installation must fill in. Existing statements (wherever they are) are left alone.
+    """
+    from cms import statement_texts as texts
+
+    defaults = {
+        StatementKind.PRIVACY: (texts.PRIVACY_TITLE, texts.PRIVACY_SLUG, texts.PRIVACY_INTRO, texts.PRIVACY_BODY),
+        StatementKind.ACCESSIBILITY: (
+            texts.ACCESSIBILITY_TITLE,
+            texts.ACCESSIBILITY_SLUG,
+            texts.ACCESSIBILITY_INTRO,
+            texts.ACCESSIBILITY_BODY,
+        ),
+    }
+    created = []
+    with transaction.atomic():
+        existing = set(StatementPage.objects.values_list("kind", flat=True))
+        for kind, (title, slug, intro, body) in defaults.items():
+            if kind in existing:
+                continue
+            page = StatementPage(
+                title=title, slug=slug, kind=kind, intro=intro, body=body, last_reviewed=timezone.localdate()
+            )
+            parent.add_child(instance=page)
+            page.save_revision().publish()
+            created.append(page)
+            logger.info("Created the %s statement at %s", kind, page.url_path)
+    return created

@@ -282,6 +282,10 @@ DUGNAD_BENCH_VIEWS = env_bool("DUGNAD_BENCH_VIEWS", False)
 # --- Security -----------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# Only strictly necessary cookies: the session, the CSRF token and the chosen language (the privacy
+# statement says so, and tests/hub/test_cookies.py holds us to it). Messages wait in the session
+# rather than in a cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

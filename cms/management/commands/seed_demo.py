@@ -25,7 +25,7 @@ from wagtail.rich_text import RichText
 
 from accounts.roles import REGISTERED_USERS
 from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, NewsIndexPage, NewsPage, StandardPage
-from cms.services import hub_coordinator_add
+from cms.services import hub_coordinator_add, statement_pages_ensure
 
 FICTION_NOTE = "<p><strong>Fiktive demodata.</strong> Alt innhold her er oppdiktet og kan slettes.</p>"
 HOME_SLUG = "forside"
@@ -53,6 +53,7 @@ class Command(BaseCommand):
             site, home = self._home_and_site()
             hub = self._hub(home)
             about = self._about_page(hub, home)
+            statement_pages_ensure(parent=home)
             self._news(hub)
             self._settings(site, hub, about)
             logins = [
