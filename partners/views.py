@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.images import ERROR_MESSAGES as IMAGE_ERROR_MESSAGES
 from cms.permissions import is_hub_coordinator, is_site_administrator
+from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from goals.selectors import goals_in_order
 from partners import services
 from partners.forms import (
@@ -138,7 +139,11 @@ def apply(request, page):
         terms=terms,
     )
 
-    if action == "new" and new_form.is_valid():
+    # Every application e-mails the hub's coordinators: a burst is refused, keeping what was typed.
+    wait = rate_limit_hit(request, "partner-application") if action in ("new", "existing") else None
+    if wait:
+        (new_form if action == "new" else existing_form).add_error(None, rate_limited_message(wait))
+    elif action == "new" and new_form.is_valid():
         fields = new_form.service_fields()
         partner = None
         try:
@@ -170,7 +175,7 @@ def apply(request, page):
         # The person tried to register an organisation they already administer: offer it instead.
         existing_form.initial["partner"] = new_form.existing_partner.pk
 
-    return page.render(
+    response = page.render(
         request,
         template="partners/apply.html",
         context_overrides={
@@ -183,6 +188,7 @@ def apply(request, page):
             "current_title": _("Become a partner"),
         },
     )
+    return with_retry_after(response, wait)
 
 
 def _applied(request, *, partner: Partner, hub):
@@ -275,6 +281,10 @@ def member_invite(request, slug: str):
     if not can_manage_partner_members(request.user, partner):
         raise PermissionDenied(_("Only the organisation's administrators can invite people."))
     form = MemberInviteForm(request.POST, prefix="invite")
+    wait = rate_limit_hit(request, "member-invitation")
+    if wait:
+        form.add_error(None, rate_limited_message(wait))
+        return with_retry_after(_render_manage(request, partner, member, invite_form=form), wait)
     if form.is_valid():
         try:
             invitation = services.member_invite(

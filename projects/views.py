@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from cms.versioned_cache import versioned
 from goals.models import Target
 from goals.selectors import goals_in_order
@@ -135,7 +136,11 @@ def propose(request, page: ProjectIndexPage):
     if not can_propose_project(request.user, hub):
         return _render_status(page, request, "projects/propose_not_allowed.html", context, status=403)
     form = _proposal_form(request, hub, data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    # A proposal e-mails the hub's coordinators: a burst is refused, keeping what was typed.
+    wait = rate_limit_hit(request, "project-proposal") if request.method == "POST" else None
+    if wait:
+        form.add_error(None, rate_limited_message(wait))
+    elif request.method == "POST" and form.is_valid():
         try:
             project = services.project_propose(actor=request.user, index=page, **form.service_fields())
         except ValidationError as error:
@@ -149,11 +154,12 @@ def propose(request, page: ProjectIndexPage):
                 % {"title": project.title, "hub": hub.title},
             )
             return redirect(f"{index_url}proposals/{project.pk}/")
-    return page.render(
+    response = page.render(
         request,
         template="projects/propose.html",
         context_overrides={**context, "form": form, "targets_by_goal": form.targets_by_goal()},
     )
+    return with_retry_after(response, wait)
 
 
 def _render_status(page, request, template: str, context: dict, *, status: int):

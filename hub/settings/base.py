@@ -274,6 +274,27 @@ DISCUSSIONS_COMMENT_MAX_LENGTH = env_int("DISCUSSIONS_COMMENT_MAX_LENGTH", 5000)
 # A comment reported by this many different people is hidden until a coordinator decides.
 DISCUSSIONS_REPORTS_TO_HIDE = env_int("DISCUSSIONS_REPORTS_TO_HIDE", 3)
 
+# --- Rate limits ----------------------------------------------------------------------------
+
+# Actions that e-mail other people (cms.rate_limits): attempts per person, per address, window (s).
+DUGNAD_RATE_LIMITS = {
+    "partner-application": (
+        env_int("RATE_LIMIT_APPLICATIONS_PER_PERSON", 10),
+        env_int("RATE_LIMIT_APPLICATIONS_PER_ADDRESS", 30),
+        3600,
+    ),
+    "project-proposal": (
+        env_int("RATE_LIMIT_PROPOSALS_PER_PERSON", 10),
+        env_int("RATE_LIMIT_PROPOSALS_PER_ADDRESS", 30),
+        3600,
+    ),
+    "member-invitation": (
+        env_int("RATE_LIMIT_INVITATIONS_PER_PERSON", 30),
+        env_int("RATE_LIMIT_INVITATIONS_PER_ADDRESS", 60),
+        3600,
+    ),
+}
+
 # --- Benchmark ----------------------------------------------------------------------------------
 
 # Adds /bench/bare/, the reference view `make bench` measures pages against (hub.bench_views).

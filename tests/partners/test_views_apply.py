@@ -310,3 +310,31 @@ def test_the_application_is_protected_against_cross_site_requests(index):
 
     assert response.status_code == 403
     assert not Partner.objects.exists()
+
+
+def test_a_burst_of_applications_is_refused_per_person_and_keeps_what_was_typed(client, index, user, settings):
+    settings.DUGNAD_RATE_LIMITS = {**settings.DUGNAD_RATE_LIMITS, "partner-application": (2, 100, 3600)}
+    for number in (1, 2):
+        data = _new(name=f"Havkraft {number} AS", organisation_number=valid_organisation_number(4242 + number))
+        assert client.post(_apply_url(index), data).status_code == 302
+
+    response = client.post(_apply_url(index), _new(name="Havkraft 3 AS"))
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    html = response.content.decode()
+    assert "many times in a short while" in html
+    assert 'value="Havkraft 3 AS"' in html, "what was typed is kept"
+    assert Partner.objects.count() == 2
+
+
+def test_a_burst_of_applications_from_one_address_is_refused_whoever_sends_them(index, settings):
+    settings.DUGNAD_RATE_LIMITS = {**settings.DUGNAD_RATE_LIMITS, "partner-application": (100, 2, 3600)}
+    statuses = []
+    for number, address in [(1, "203.0.113.9"), (2, "203.0.113.9"), (3, "203.0.113.9"), (4, "198.51.100.7")]:
+        client = Client(REMOTE_ADDR=address)
+        client.force_login(UserFactory(verified=True))
+        data = _new(name=f"Havkraft {number} AS", organisation_number=valid_organisation_number(4242 + number))
+        statuses.append(client.post(_apply_url(index), data).status_code)
+
+    assert statuses == [302, 302, 429, 302], "another address is not affected"

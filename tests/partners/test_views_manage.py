@@ -251,3 +251,16 @@ def test_site_administrators_can_manage_any_organisation(client, partner):
     assert response.status_code == 302
     partner.refresh_from_db()
     assert partner.name == "Rettet navn AS"
+
+
+def test_a_burst_of_invitations_is_refused(client, admin, partner, settings):
+    settings.DUGNAD_RATE_LIMITS = {**settings.DUGNAD_RATE_LIMITS, "member-invitation": (2, 100, 3600)}
+    client.force_login(admin)
+    statuses = [
+        client.post(f"{_manage_url(partner)}invite/", {"invite-email": f"k{n}@example.org", "invite-role": "member"})
+        for n in range(3)
+    ]
+
+    assert [response.status_code for response in statuses] == [302, 302, 429]
+    assert "many times in a short while" in statuses[-1].content.decode()
+    assert PartnerInvitation.objects.count() == 2

@@ -223,6 +223,19 @@ def test_propose_saves_a_draft_and_shows_it_waits_for_review(client, scene):
     assert f"proposals/{page.pk}/edit/" in html
 
 
+def test_a_burst_of_proposals_is_refused_and_keeps_what_was_typed(client, scene, settings):
+    settings.DUGNAD_RATE_LIMITS = {**settings.DUGNAD_RATE_LIMITS, "project-proposal": (1, 100, 3600)}
+    client.force_login(scene.proposer)
+    assert client.post(f"{scene.index.url}propose/", _proposal_post(scene)).status_code == 302
+
+    response = client.post(f"{scene.index.url}propose/", _proposal_post(scene, title="Blå havn"))
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert 'value="Blå havn"' in response.content.decode()
+    assert not ProjectPage.objects.filter(title="Blå havn").exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
