@@ -13,10 +13,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from hub.request_limits import RequestBodyLimit  # noqa: E402
 from hub.routing import websocket_urlpatterns  # noqa: E402
+from hub.websocket_limits import WebsocketConnectionCap  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": WebsocketConnectionCap(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -274,6 +274,10 @@ DISCUSSIONS_COMMENT_MAX_LENGTH = env_int("DISCUSSIONS_COMMENT_MAX_LENGTH", 5000)
 # A comment reported by this many different people is hidden until a coordinator decides.
 DISCUSSIONS_REPORTS_TO_HIDE = env_int("DISCUSSIONS_REPORTS_TO_HIDE", 3)
 
+# Open websockets per address and per session in each server process (hub.websocket_limits); 0: no cap.
+WEBSOCKET_MAX_PER_ADDRESS = env_int("WEBSOCKET_MAX_PER_ADDRESS", 200)
+WEBSOCKET_MAX_PER_SESSION = env_int("WEBSOCKET_MAX_PER_SESSION", 20)
+
 # --- Rate limits ----------------------------------------------------------------------------
 
 # Actions that e-mail other people (cms.rate_limits): attempts per person, per address, window (s).

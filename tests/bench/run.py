@@ -189,6 +189,8 @@ def _environment(workdir: Path, database_url: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        # Every benchmark client connects from 127.0.0.1.
+        "WEBSOCKET_MAX_PER_ADDRESS": "0",
         # A shared Redis cache must not mix the benchmark's keys with anyone else's.
         "CACHE_KEY_PREFIX": f"dugnad-bench-{os.getpid()}",
     }
