@@ -63,3 +63,18 @@ class ProfileForm(forms.Form):
     def clean_avatar(self):
         # The file is checked by profile_update; an empty optional upload arrives as None.
         return self.cleaned_data.get("avatar") or None
+
+
+class AccountCloseForm(forms.Form):
+    """Closing one's own account: the password confirms it is really them."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    remove_comment_text = forms.BooleanField(
+        label=_("Also remove the text of my comments"),
+        help_text=_("Without this, your comments stay where they are, signed “Deleted user”."),
+        required=False,
+    )

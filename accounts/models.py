@@ -41,6 +41,12 @@ class User(AbstractUser):
     )
     avatar = models.ImageField(_("profile picture"), upload_to=avatar_upload_path, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    # Closing an account (accounts.services.account_close) logs the person out at once; their personal
+    # data is erased when the grace period ends (account_erase), leaving "Deleted user" behind.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    erase_after = models.DateTimeField(_("erase after"), null=True, blank=True)
+    erase_comment_text = models.BooleanField(_("remove the text of comments too"), default=False)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -54,10 +60,37 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("Deleted user"))
         return self.display_name or self.email
 
     def get_full_name(self):
+        if self.erased_at:
+            return str(_("Deleted user"))
         return self.display_name or self.email
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+
+class DataExport(models.Model):
+    """A copy of everything Dugnad holds about one person, built in the background.
+
+    The ZIP lives in private storage (``DATA_EXPORT_ROOT``, never served as media) and is handed out
+    only through a signed link to the person it belongs to, until ``expires_at``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self):
+        return f"{self.user_id} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -1,17 +1,26 @@
 """Writes to accounts. Views, allauth's adapter and the admin all come through here."""
 
+import json
 import logging
+import secrets
+import zipfile
+from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import reencode_uploaded_image
 from accounts.language import language_is_available
-from accounts.models import User
+from accounts.models import DataExport, User
+from accounts.permissions import can_close_account
+from accounts.personal_data import personal_data, personal_data_erase, personal_files, retention_prune
 from accounts.roles import REGISTERED_USERS
 
 logger = logging.getLogger(__name__)
@@ -117,3 +126,145 @@ def preferred_language_set(*, user: User, language: str) -> User:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
     return user
+
+
+# --- Own data: export, closing and erasure, retention -----------------------------------------------
+
+EXPORT_README = """Dugnad: a copy of your personal data
+=====================================
+
+personal-data.json holds everything this installation of Dugnad stores about you, one key per part
+of the site ("accounts", "partners", "projects", "discussions", "notifications"). Times are ISO 8601
+in UTC. files/ holds what you uploaded (your profile picture). The format is described in
+docs/personal-data-export.md in Dugnad's source code.
+"""
+
+
+def _export_path(data_export: DataExport) -> Path:
+    return Path(settings.DATA_EXPORT_ROOT) / data_export.file_name
+
+
+def data_export_request(*, user: User) -> DataExport:
+    """Ask for a copy of one's data; it is built by a background task and the person is e-mailed.
+
+    One request at a time: while one is being built, asking again returns it.
+    """
+    from accounts import tasks
+
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        pending = user.data_exports.filter(ready_at__isnull=True).first()
+        if pending is not None:
+            return pending
+        data_export = DataExport.objects.create(user=user, file_name=f"{user.pk}-{secrets.token_hex(16)}.zip")
+        transaction.on_commit(lambda: tasks.data_export_build.enqueue(data_export.pk))
+    logger.info("User %s asked for a copy of their data (export %s)", user.pk, data_export.pk)
+    return data_export
+
+
+def data_export_build(*, data_export: DataExport) -> DataExport:
+    """Write the ZIP (JSON + uploaded files) to private storage and make it downloadable for a while."""
+    user = data_export.user
+    path = _export_path(data_export)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = personal_data(user)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", EXPORT_README)
+        archive.writestr("personal-data.json", json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        for name, file in personal_files(user):
+            with file.open("rb") as source:
+                archive.writestr(name, source.read())
+    now = timezone.now()
+    data_export.ready_at = now
+    data_export.expires_at = now + timedelta(days=settings.DATA_EXPORT_DAYS)
+    data_export.size = path.stat().st_size
+    data_export.save(update_fields=["ready_at", "expires_at", "size"])
+    logger.info("Data export %s of user %s ready (%s bytes)", data_export.pk, user.pk, data_export.size)
+    return data_export
+
+
+def data_export_discard(data_export: DataExport) -> None:
+    _export_path(data_export).unlink(missing_ok=True)
+    data_export.delete()
+
+
+def account_close(*, actor: User, user: User, password: str = "", remove_comment_text: bool = False) -> User:
+    """Close ``user``'s account now and schedule the erasure of their personal data.
+
+    The person closes their own account with their password; a site administrator may close
+    someone's on request. The account can no longer log in (Django treats an inactive user's
+    sessions as logged out); ``account_erase`` runs when ACCOUNT_ERASURE_GRACE_DAYS have passed.
+    """
+    if not can_close_account(actor, user):
+        raise PermissionDenied(_("You cannot close this account."))
+    if actor.pk == user.pk and not user.check_password(password):
+        raise ValidationError({"password": _("The password is not right.")}, code="wrong_password")
+    if user.closed_at is not None:
+        raise ValidationError(_("This account is closed already."), code="closed")
+    now = timezone.now()
+    with transaction.atomic():
+        user.is_active = False
+        user.closed_at = now
+        user.erase_after = now + timedelta(days=settings.ACCOUNT_ERASURE_GRACE_DAYS)
+        user.erase_comment_text = remove_comment_text
+        user.save(update_fields=["is_active", "closed_at", "erase_after", "erase_comment_text"])
+    logger.info("Account %s closed by %s; erasure after %s", user.pk, actor.pk, user.erase_after)
+    return user
+
+
+def account_erase(*, user: User) -> User:
+    """Erase a closed account's personal data in every app; the anonymised row stays for its comments."""
+    if user.closed_at is None:
+        raise ValidationError(_("Only a closed account can be erased."), code="not_closed")
+    avatar_name = user.avatar.name if user.avatar else ""
+    with transaction.atomic():
+        personal_data_erase(user, remove_comment_text=user.erase_comment_text)
+    if avatar_name:
+        user.avatar.storage.delete(avatar_name)
+    logger.info("Account %s erased", user.pk)
+    return user
+
+
+def account_row_anonymise(user: User) -> None:
+    """The last step of ``account_erase``: nothing on the row names or reaches the person."""
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    user.display_name = user.first_name = user.last_name = ""
+    user.avatar = ""
+    user.preferred_language = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.erased_at = timezone.now()
+    user.save()
+
+
+def retention_apply(*, now=None) -> dict[str, int]:
+    """Erase what has been kept long enough; run daily (``manage.py apply_retention``)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    summary = {}
+    due = User.objects.filter(closed_at__isnull=False, erased_at__isnull=True, erase_after__lte=now)
+    for user in due:
+        account_erase(user=user)
+    summary["accounts erased"] = len(due)
+    unverified = User.objects.filter(
+        closed_at__isnull=True,
+        last_login__isnull=True,
+        date_joined__lt=now - timedelta(days=settings.ACCOUNT_UNVERIFIED_DAYS),
+    ).exclude(pk__in=EmailAddress.objects.filter(verified=True).values("user_id"))
+    summary["unverified accounts removed"], _by_model = unverified.exclude(is_staff=True).delete()
+    expired = list(DataExport.objects.filter(expires_at__lt=now))
+    for data_export in expired:
+        data_export_discard(data_export)
+    summary["data exports removed"] = len(expired)
+    summary["sessions removed"], _by_model = Session.objects.filter(expire_date__lt=now).delete()
+    for label, count in retention_prune(now).items():
+        summary[f"{label} pruned"] = count
+    return summary

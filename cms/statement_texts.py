@@ -60,9 +60,10 @@ PRIVACY_BODY = [
         "text",
         RichText(
             "<p>Du har rett til innsyn i, retting og sletting av opplysningene om deg, og til å få dem "
-            "utlevert. Profilen din kan du endre selv når du er logget inn. Ta kontakt med oss på "
-            "[e-post] for innsyn, utlevering eller sletting. Du kan klage til Datatilsynet "
-            "(datatilsynet.no).</p>"
+            "utlevert. Når du er logget inn, kan du selv endre profilen din, laste ned en kopi av alt vi "
+            "lagrer om deg og slette kontoen din (under «Dataene dine» på profilen). En slettet konto "
+            "stenges med en gang, og personopplysningene slettes etter 30 dager. Du kan også kontakte oss "
+            "på [e-post]. Du kan klage til Datatilsynet (datatilsynet.no).</p>"
         ),
     ),
 ]

@@ -238,6 +238,35 @@ def comment_delete(*, actor, comment: Comment) -> Comment:
     return comment
 
 
+def comments_erase_for(*, user, remove_text: bool) -> int:
+    """Erase a person who closed their account from their comments; returns how many changed.
+
+    Comments stay in their place and show "Deleted user" (the account row is anonymised by
+    accounts). With ``remove_text`` each comment is also deleted as its author would, and its text and
+    every earlier version are wiped, not only hidden. Called by ``discussions.privacy.erase``.
+    """
+    changed = 0
+    with transaction.atomic():
+        Comment.mentions.through.objects.filter(user_id=user.pk).delete()
+        if remove_text:
+            for comment in Comment.objects.select_for_update().filter(author=user).select_related("thread"):
+                comment.revisions.all().delete()
+                comment.body = comment.html = ""
+                fields = ["body", "html"]
+                if comment.deleted_at is None:
+                    comment.deleted_at = timezone.now()
+                    comment.seq = _next_seq(comment.thread)
+                    comment.last_change = ChangeType.COMMENT_DELETED
+                    fields += ["deleted_at", "seq", "last_change"]
+                    transaction.on_commit(lambda comment=comment: live.publish_comment_change(comment))
+                comment.save(update_fields=fields)
+                changed += 1
+        # Pages show the author's name, which is now "Deleted user".
+        content_changed()
+    logger.info("Erased user %s from %s comments (text removed: %s)", user.pk, changed, remove_text)
+    return changed
+
+
 def _reason(reason: str, *, required: bool = True) -> str:
     reason = (reason or "").strip()
     if required and not reason:

@@ -19,6 +19,7 @@ def page_cache_off(settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_EXPORT_ROOT = tmp_path / "exports"
 
 
 def pytest_collection_modifyitems(config, items):

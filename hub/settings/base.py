@@ -189,6 +189,16 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dugnad] "
 
+# Personal data (accounts.services): a person's data export stays downloadable this many days, in
+# private storage outside MEDIA_ROOT; a closed account is erased after the grace period; accounts
+# whose address was never confirmed are removed, and notifications pruned, after these many days
+# (`manage.py apply_retention`, run daily).
+DATA_EXPORT_ROOT = Path(env_str("DATA_EXPORT_ROOT", str(VAR_DIR / "exports")))
+DATA_EXPORT_DAYS = env_int("DATA_EXPORT_DAYS", 7)
+ACCOUNT_ERASURE_GRACE_DAYS = env_int("ACCOUNT_ERASURE_GRACE_DAYS", 30)
+ACCOUNT_UNVERIFIED_DAYS = env_int("ACCOUNT_UNVERIFIED_DAYS", 14)
+NOTIFICATIONS_RETENTION_DAYS = env_int("NOTIFICATIONS_RETENTION_DAYS", 365)
+
 # Uploaded pictures: real images only, within these limits (see accounts.images).
 UPLOAD_IMAGE_MAX_BYTES = env_int("UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
