@@ -178,8 +178,9 @@ def test_an_organisation_with_another_administrator_is_not_flagged(person, scene
 
 
 def test_a_site_administrator_closes_an_account_on_request_and_nobody_else_does(person, scene):
-    from accounts.roles import SITE_ADMINISTRATORS
     from django.contrib.auth.models import Group
+
+    from accounts.roles import SITE_ADMINISTRATORS
 
     administrator = UserFactory()
     administrator.groups.add(Group.objects.get(name=SITE_ADMINISTRATORS))
