@@ -28,3 +28,13 @@ class UserEditForm(WagtailUserEditForm):
 
     class Meta(WagtailUserEditForm.Meta):
         fields = (WagtailUserEditForm.Meta.fields - {"first_name", "last_name"}) | PROFILE_FIELDS
+
+
+class AccountCloseOnRequestForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("The person has asked for their account to be deleted"),
+        help_text=_("The account is closed now and its personal data erased after the grace period."),
+    )
+    remove_comment_text = forms.BooleanField(
+        label=_("Also remove the text of their comments"), required=False, help_text=_("Only if they asked for it.")
+    )

@@ -211,3 +211,25 @@ def test_retention_removes_unconfirmed_accounts_old_notifications_and_copies(per
     assert not Notification.objects.exists()
     assert not DataExport.objects.exists()
     assert summary["unverified accounts removed"] >= 1
+
+
+def test_an_administrator_closes_an_account_on_request_in_the_admin(person, scene):
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import SITE_ADMINISTRATORS
+
+    administrator = UserFactory()
+    administrator.groups.add(Group.objects.get(name=SITE_ADMINISTRATORS))
+    admin_client, coordinator_client = _logged_in(administrator), _logged_in(scene.coordinator)
+    url = f"/admin/accounts/close/{person.pk}/"
+
+    listing = admin_client.get("/admin/users/")
+    assert url in listing.content.decode(), "the user listing offers it"
+    assert coordinator_client.get(url).status_code == 302, "Wagtail sends those without permission back to the dashboard"
+    assert admin_client.post(url, {}).status_code == 200, "the request must be confirmed"
+    response = admin_client.post(url, {"confirm": "on", "remove_comment_text": "on"})
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.closed_at is not None and person.erase_comment_text
+    assert admin_client.get(url).status_code == 404, "closed already"
