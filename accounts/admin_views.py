@@ -1,12 +1,12 @@
 """The admin side of own data: a site administrator closes someone's account on request."""
 
-from wagtail.admin import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.admin_forms import AccountCloseOnRequestForm

@@ -225,7 +225,7 @@ def test_an_administrator_closes_an_account_on_request_in_the_admin(person, scen
 
     listing = admin_client.get("/admin/users/")
     assert url in listing.content.decode(), "the user listing offers it"
-    assert coordinator_client.get(url).status_code == 302, "Wagtail sends those without permission back to the dashboard"
+    assert coordinator_client.get(url).status_code == 302, "sent back to the dashboard"
     assert admin_client.post(url, {}).status_code == 200, "the request must be confirmed"
     response = admin_client.post(url, {"confirm": "on", "remove_comment_text": "on"})
 
