@@ -56,7 +56,8 @@ def make_run(django_db_setup, django_db_blocker, tmp_path_factory, e2e_media_dir
     reloading, so that stopping it stops everything)."""
     root = tmp_path_factory.mktemp("make-run")
     server = MakeRunServer(outbox=root / "outbox", media=e2e_media_dir, var_dir=root / "var")
-    worker_log = (root / "worker.log").open("wb")
+    server.worker_log_path = root / "worker.log"
+    worker_log = server.worker_log_path.open("wb")
     worker = None
     try:
         with django_db_blocker.unblock():
@@ -151,3 +152,6 @@ def test_a_notification_written_by_the_worker_rings_the_bell_of_a_page_served_by
     finally:
         context.close()
     assert not errors, f"The browser reported errors: {errors}"
+    # Neither process logged a failure (a publish that fails is logged, never raised).
+    for log in (make_run.log(), make_run.worker_log_path.read_text(errors="replace")):
+        assert "Traceback" not in log and " ERROR " not in log, log
