@@ -62,14 +62,14 @@ def refuse_without_debug() -> None:
         )
 
 
-def set_documented_passwords() -> None:
-    """Give each demo account that has no usable password its documented one, with its (fictional)
-    address verified, so that one can log in as every role (DEBUG only)."""
+def set_documented_passwords(*, reset: bool = False) -> None:
+    """Give each demo account that has no usable password (every one if ``reset``) its documented
+    one, with its (fictional) address verified, so that one can log in as every role (DEBUG only)."""
     refuse_without_debug()
     user_model = get_user_model()
     for login in demo_logins():
         user = user_model.objects.filter(email=login.email).first()
-        if user is not None and not user.has_usable_password():
+        if user is not None and (reset or not user.has_usable_password()):
             user.set_password(login.password)
             user.save(update_fields=["password"])
             EmailAddress.objects.update_or_create(
@@ -91,7 +91,7 @@ def login_lines() -> list[str]:
         if user is None:
             password = "(no such account: run `manage.py seed_demo`)"
         elif not user.check_password(login.password):
-            password = "(password changed since seeding)"
+            password = "(password changed: `manage.py demo_logins --reset` restores it)"
         else:
             password = login.password
         lines.append(f"  {login.role:<{role_width}}  {login.email:<{email_width}}  {password}")

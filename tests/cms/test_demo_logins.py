@@ -79,8 +79,13 @@ def test_the_log_ins_are_printed_again_after_a_restart_and_by_demo_logins(settin
     coordinator.set_password(secrets.token_urlsafe(16))
     coordinator.save()
     line = next(line for line in _command("demo_logins").splitlines() if COORDINATOR_EMAIL in line)
-    assert line.endswith("(password changed since seeding)")
+    assert line.endswith("(password changed: `manage.py demo_logins --reset` restores it)")
     assert "fjordvik-koordinator" not in line
+    # --reset gives it back (an installation seeded before the passwords were documented, too).
+    line = next(line for line in _command("demo_logins", "--reset").splitlines() if COORDINATOR_EMAIL in line)
+    assert line.split()[-2:] == [COORDINATOR_EMAIL, "fjordvik-koordinator"]
+    coordinator.refresh_from_db()
+    assert coordinator.check_password("fjordvik-koordinator")
 
 
 def test_with_debug_off_seed_demo_never_uses_the_documented_passwords(settings):
@@ -97,8 +102,10 @@ def test_with_debug_off_seed_demo_never_uses_the_documented_passwords(settings):
     assert not user_model.objects.get(email=CONTACT_EMAIL).has_usable_password()
     # The accounts it made have random passwords, printed once.
     assert f"log in as {COORDINATOR_EMAIL} with password " in output
-    with pytest.raises(CommandError, match="only under DEBUG"):
-        _command("demo_logins")
+    for args in ([], ["--reset"]):
+        with pytest.raises(CommandError, match="only under DEBUG"):
+            _command("demo_logins", *args)
+    assert not user_model.objects.get(email=COORDINATOR_EMAIL).check_password("fjordvik-koordinator")
     # A restart prints no log-ins either.
     assert _command("seed_demo", "--if-empty").splitlines() == ["A hub already exists; demo data left alone."]
 
