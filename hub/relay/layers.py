@@ -44,6 +44,9 @@ from hub.relay.models import RelayMessage
 logger = logging.getLogger(__name__)
 
 READ_RETRY_SECONDS = (1.0, 30.0)
+# While nothing new arrives, every this many reads check whether the table was emptied with its
+# ids restarted (``manage.py flush``); otherwise new rows would wait behind the old cursor.
+RESTART_CHECK_READS = 20
 
 
 class DatabaseRelayChannelLayer(InMemoryChannelLayer):
@@ -190,9 +193,17 @@ class _Listener:
             return
         self.started.set_result(None)
         delay = READ_RETRY_SECONDS[0]
+        idle_reads = 0
         while True:
             try:
                 rows = await database_sync_to_async(layer._rows_after)(cursor)
+                idle_reads = 0 if rows else idle_reads + 1
+                if idle_reads >= RESTART_CHECK_READS:
+                    idle_reads = 0
+                    if await database_sync_to_async(layer._newest_id)() < cursor:
+                        # Everything there now was written after the restart: deliver it all.
+                        cursor = 0
+                        continue
             except Exception:
                 logger.exception("The live relay could not read new messages; retrying in %ss", delay)
                 await asyncio.sleep(delay)

@@ -5,7 +5,9 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
+from django.core.management.color import no_style
+from django.db import connection
 from django.utils import timezone
 
 from hub.relay.layers import DatabaseRelayChannelLayer
@@ -141,3 +143,25 @@ def test_a_message_that_is_not_json_is_refused_and_nothing_is_written():
     with pytest.raises(TypeError):
         async_to_sync(worker.group_send)("inbox-1", {"type": "inbox.change", "when": timezone.now()})
     assert not RelayMessage.objects.exists()
+
+
+def test_a_listener_follows_the_table_when_it_is_emptied_and_its_ids_restart():
+    web, worker = layer(), layer()
+
+    def flush_relay_table():
+        # What `manage.py flush` does to this table: every row gone, the ids start again at 1.
+        table = RelayMessage._meta.db_table
+        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), [table], reset_sequences=True))
+
+    async def scenario():
+        for seq in range(5):
+            await worker.group_send("inbox-1", {"type": "inbox.change", "seq": seq})
+        channel = await web.new_channel()
+        await web.group_add("inbox-1", channel)
+        await sync_to_async(flush_relay_table)()
+        await worker.group_send("inbox-1", {"type": "inbox.change", "seq": 10})
+        assert await sync_to_async(lambda: RelayMessage.objects.get().pk)() == 1
+        assert await receive(web, channel) == {"type": "inbox.change", "seq": 10}
+        await web.close()
+
+    async_to_sync(scenario)()
