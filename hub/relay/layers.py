@@ -96,8 +96,9 @@ class DatabaseRelayChannelLayer(InMemoryChannelLayer):
             written = loop.create_future()
             written.add_done_callback(_retrieve_exception)
             outbox = self._outboxes[loop] = _Outbox(written)
-            # Written once every send already scheduled alongside this one has added its row.
-            loop.create_task(self._write(loop, outbox))
+            # Written once every send already scheduled alongside this one has added its row (the
+            # outbox holds the task, and the senders waiting on it hold the outbox).
+            outbox.task = loop.create_task(self._write(loop, outbox))
         outbox.rows.append((group, text))
         await asyncio.shield(outbox.written)
 
@@ -166,11 +167,12 @@ class DatabaseRelayChannelLayer(InMemoryChannelLayer):
 class _Outbox:
     """The rows that one insert will write, and the future their senders wait on."""
 
-    __slots__ = ("rows", "written")
+    __slots__ = ("rows", "task", "written")
 
     def __init__(self, written: asyncio.Future):
         self.rows: list[tuple[str, str]] = []
         self.written = written
+        self.task: asyncio.Task | None = None
 
 
 class _Listener:
