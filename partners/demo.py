@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import Site
 
+from cms.demo_logins import DemoLogin
 from cms.management.commands.seed_demo import RESIDENT_EMAIL
 from cms.models import HubPage, NavigationSettings
 from goals.models import Goal
@@ -35,6 +36,8 @@ from partners.validators import organisation_number_check_digit, validate_organi
 
 INDEX_SLUG = "partners"
 CONTACT_EMAIL = "partnerkontakt@fjordvik.example"
+# The contact administers the approved partners; under DEBUG one can log in as them (cms.demo_logins).
+DEMO_LOGINS = [DemoLogin("Partner member", CONTACT_EMAIL, "fjordvik-partner")]
 # Fictional numbers start with 1: only 8 and 9 are in use in the Central Coordinating Register.
 FICTIONAL_NUMBER_BASE = 10_000_000
 
@@ -239,7 +242,8 @@ def _terms(hub: HubPage, coordinator) -> PartnerTerms:
 
 
 def _contact_user():
-    """One fictional person who administers the approved demo partners; nobody can log in as them."""
+    """One fictional person who administers the approved demo partners. Created without a password:
+    ``seed_demo`` gives them the documented one under DEBUG (``DEMO_LOGINS``), else nobody can log in."""
     user_model = get_user_model()
     user = user_model.objects.filter(email=CONTACT_EMAIL).first()
     if user is None:

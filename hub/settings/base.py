@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "projects",
     "discussions",
     "notifications",
+    "hub.relay",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -122,7 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# REDIS_URL selects Redis for the cache and the channel layer; without it, both live in memory.
+# REDIS_URL selects Redis for the cache and the channel layer; without it, the cache lives in memory
+# and the channel layer in memory plus a relay through the database to the other processes.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "dugnad")
 if REDIS_URL:
@@ -151,7 +153,9 @@ else:
         }
     else:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dugnad"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The web server and the task worker are separate processes: what the worker publishes (new
+    # notifications) reaches the server's sockets through a table both read (hub.relay.layers).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "hub.relay.layers.DatabaseRelayChannelLayer"}}
 
 # Background tasks (e-mail, notifications) wait in the database for `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

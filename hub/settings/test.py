@@ -18,3 +18,8 @@ SERVE_MEDIA = True
 # Tasks run in the request that enqueues them (after its commit); tests of the queue itself use
 # the database backend explicitly.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+if not REDIS_URL:  # noqa: F405
+    # Tasks run in the process that enqueues them, so nothing needs to cross processes; the relay
+    # layer (hub.relay) has tests of its own, and the browser test of `make run` uses it.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

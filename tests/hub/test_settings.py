@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import subprocess
@@ -94,3 +95,41 @@ def test_only_the_wagtail_admin_may_run_inline_scripts(client):
     policy = client.get("/admin/login/")["Content-Security-Policy"]
 
     assert "script-src 'self' 'unsafe-inline'" in policy
+
+
+def _dev_settings(**env: str) -> dict:
+    """The channel layer and cache that `make run`'s settings choose with ``env``."""
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps({'layer': settings.CHANNEL_LAYERS['default'], 'cache': settings.CACHES['default']}))"
+    )
+    environment = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DUGNAD_FILE_CACHE_DIR"}}
+    environment.update({"DJANGO_SETTINGS_MODULE": "hub.settings.dev", **env})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_make_run_without_redis_relays_live_messages_and_shares_a_cache_between_its_processes(tmp_path):
+    chosen = _dev_settings(DUGNAD_VAR_DIR=str(tmp_path))
+
+    assert chosen["layer"]["BACKEND"] == "hub.relay.layers.DatabaseRelayChannelLayer"
+    # The web server and the task worker both read the bell's inbox numbers from it.
+    assert chosen["cache"] == {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache"),
+    }
+
+
+def test_with_redis_the_channel_layer_and_cache_are_redis_as_before(tmp_path):
+    chosen = _dev_settings(DUGNAD_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/9")
+
+    assert chosen["layer"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert chosen["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"

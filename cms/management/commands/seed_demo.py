@@ -1,4 +1,9 @@
-"""Fictional demo data: a home page, one hub with pages and news, menus and two accounts.
+"""Fictional demo data: a home page, one hub with pages and news, menus and the demo accounts.
+
+Under DEBUG the demo accounts get the documented passwords of ``cms.demo_logins`` (one per role,
+listed in README.md), printed in one short block at the end, and a site administrator is added;
+with DEBUG off (production settings) new accounts get random passwords, printed once. Seeding is
+quiet: page logs and the e-mails that workflows send to the fictional addresses are kept back.
 
 Idempotent: a second run finds what the first made and creates nothing. ``make run`` calls it
 with ``--if-empty`` on every start, so it must stay cheap when there is already a hub.
@@ -9,7 +14,9 @@ accounts exist, in ``INSTALLED_APPS`` order and inside the same transaction. An 
 idempotent too.
 """
 
+import contextlib
 import datetime
+import logging
 import secrets
 from importlib import import_module
 
@@ -19,51 +26,100 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from accounts.roles import REGISTERED_USERS
+from cms.demo_logins import (
+    ADMIN_EMAIL,
+    COORDINATOR_EMAIL,
+    RESIDENT_EMAIL,
+    demo_logins,
+    documented_passwords_allowed,
+    login_lines,
+    set_documented_passwords,
+)
 from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, NewsIndexPage, NewsPage, StandardPage
 from cms.services import hub_coordinator_add, statement_pages_ensure
 
 FICTION_NOTE = "<p><strong>Fiktive demodata.</strong> Alt innhold her er oppdiktet og kan slettes.</p>"
 HOME_SLUG = "forside"
 HUB_SLUG = "fjordvik-framtidslab"
-COORDINATOR_EMAIL = "koordinator@fjordvik.example"
-RESIDENT_EMAIL = "innbygger@fjordvik.example"
 DEMO_MODULE = "demo"
 
 
+@contextlib.contextmanager
+def _quiet():
+    """No page logs and no e-mail (kept in memory) while seeding: the log-ins must not scroll away."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
+    finally:
+        logging.disable(previous)
+
+
 class Command(BaseCommand):
-    help = "Create fictional demo content (a hub, pages, menus) and two demo accounts."
+    help = (
+        "Create fictional demo content (a hub, pages, menus) and demo accounts; under DEBUG with the "
+        "documented passwords that `manage.py demo_logins` prints."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if any hub already exists.")
         parser.add_argument(
             "--password",
-            help="Password for demo accounts that are created now (default: a random one, printed).",
+            help=(
+                "Password for demo accounts that are created now (default: under DEBUG the documented "
+                "ones, else a random one, printed)."
+            ),
         )
 
     def handle(self, *args, if_empty=False, password=None, **options):
+        documented = password is None and documented_passwords_allowed()
         if if_empty and HubPage.objects.exists():
             self.stdout.write("A hub already exists; demo data left alone.")
+            if documented:
+                self.stdout.write("\n".join(login_lines()))
             return
-        with transaction.atomic():
+        with _quiet(), transaction.atomic():
             site, home = self._home_and_site()
             hub = self._hub(home)
             about = self._about_page(hub, home)
             statement_pages_ensure(parent=home)
             self._news(hub)
             self._settings(site, hub, about)
+            passwords = {login.email: login.password for login in demo_logins()} if documented else {}
             logins = [
                 self._account(
-                    email=COORDINATOR_EMAIL, display_name="Kari Koordinator (fiktiv)", password=password, hub=hub
+                    email=COORDINATOR_EMAIL,
+                    display_name="Kari Koordinator (fiktiv)",
+                    password=passwords.get(COORDINATOR_EMAIL, password),
+                    hub=hub,
                 ),
-                self._account(email=RESIDENT_EMAIL, display_name="Ola Innbygger (fiktiv)", password=password),
+                self._account(
+                    email=RESIDENT_EMAIL,
+                    display_name="Ola Innbygger (fiktiv)",
+                    password=passwords.get(RESIDENT_EMAIL, password),
+                ),
             ]
+            if documented:
+                self._account(
+                    email=ADMIN_EMAIL,
+                    display_name="Siv Sideadmin (fiktiv)",
+                    password=passwords[ADMIN_EMAIL],
+                    superuser=True,
+                )
             self._extensions(hub)
+            if documented:
+                set_documented_passwords()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (fictional): {hub.title} at {hub.url}"))
+        if documented:
+            self.stdout.write("\n".join(login_lines()))
+            return
         for email, secret in logins:
             if secret is None:
                 self.stdout.write(f"  {email}: account exists, password left unchanged")
@@ -204,7 +260,13 @@ class Command(BaseCommand):
             footer.save()
 
     def _account(
-        self, *, email: str, display_name: str, password: str | None, hub: HubPage | None = None
+        self,
+        *,
+        email: str,
+        display_name: str,
+        password: str | None,
+        hub: HubPage | None = None,
+        superuser: bool = False,
     ) -> tuple[str, str | None]:
         """Get or create a verified demo account; returns the password only if it was set now."""
         user_model = get_user_model()
@@ -212,7 +274,8 @@ class Command(BaseCommand):
         secret = None
         if user is None:
             secret = password or secrets.token_urlsafe(12)
-            user = user_model.objects.create_user(email=email, password=secret, display_name=display_name)
+            create = user_model.objects.create_superuser if superuser else user_model.objects.create_user
+            user = create(email=email, password=secret, display_name=display_name)
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         registered, _created = Group.objects.get_or_create(name=REGISTERED_USERS)
         user.groups.add(registered)

@@ -1,0 +1,1 @@
+"""The embedded channel layer's relay between processes (see ``hub.relay.layers``)."""
