@@ -14,7 +14,9 @@ from hub.relay.layers import DatabaseRelayChannelLayer
 from hub.relay.models import RelayMessage
 
 # Committed for real: the listener reads the database as another process would.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Serialized rollback like every transactional test here: a plain flush re-creates content types that
+# the next serialized-rollback test would then restore a second time.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TIMEOUT = 5
 
