@@ -11,6 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES, reencode_uploaded_image
+from cms.forms import LocalizedDecimalField
 from goals.models import Goal, Target
 from projects.models import ProjectPage, ProjectStatus
 
@@ -244,13 +245,11 @@ class ProgressUpdateForm(forms.Form):
         self.fields["partner"].queryset = partners
         self.outcomes = list(outcomes)
         for outcome in self.outcomes:
-            self.fields[f"outcome_{outcome.pk}"] = forms.DecimalField(
+            self.fields[f"outcome_{outcome.pk}"] = LocalizedDecimalField(
                 label=f"{outcome.title} ({outcome.unit})",
                 required=False,
                 max_digits=14,
                 decimal_places=2,
-                localize=True,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 help_text=_("Baseline %(baseline)s, target %(target)s by %(date)s. Leave empty if not measured.")
                 % {
                     # In the visitor's language, like the numbers they type ("12,5" in Norwegian).
