@@ -11,6 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES, reencode_uploaded_image
+from accounts.templatetags.ds_forms import ds_options
 from cms.forms import LocalizedDecimalField
 from goals.models import Goal, Target
 from projects.models import ProjectPage, ProjectStatus
@@ -182,7 +183,7 @@ class ProjectProposalForm(forms.Form):
         goals = {goal.pk: goal for goal in self.fields["goals"].queryset}
         targets = {str(target.pk): target.goal_id for target in self.fields["targets"].queryset}
         grouped: dict[int, list] = {}
-        for option in field:
+        for option in ds_options(field):
             grouped.setdefault(targets.get(str(option.data["value"])), []).append(option)
         return [(goals[goal_id], options) for goal_id, options in grouped.items() if goal_id in goals]
 
