@@ -33,7 +33,7 @@ from cms.restrictions import public_q
 from cms.versioned_cache import versioned
 from goals.models import Goal, Target
 from goals.selectors import goals_in_order
-from partners.models import Partner, Partnership, PartnershipStatus
+from partners.models import Partner, PartnerIndexPage, Partnership, PartnershipStatus
 from projects.models import (
     Outcome,
     OutcomeMeasurement,
@@ -380,3 +380,12 @@ def proposal_status(page: ProjectPage) -> ProposalStatus | None:
     if state is not None and state.status == WorkflowState.STATUS_CANCELLED:
         return ProposalStatus(STATE_CANCELLED, str(_("Review stopped; not published")))
     return None
+
+
+def partnership_apply_url(hub: HubPage | None, request=None) -> str:
+    """Where a visitor applies for partnership in ``hub``: its partner directory's ``apply/`` route,
+    or "" if the hub has no live directory."""
+    if hub is None:
+        return ""
+    directory = PartnerIndexPage.objects.child_of(hub).live().first()
+    return f"{directory.get_url(request)}apply/" if directory is not None else ""

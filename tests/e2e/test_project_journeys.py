@@ -16,6 +16,7 @@ from email.header import decode_header, make_header
 import pytest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 from wagtail.models import Page, Site, WorkflowPage, WorkflowState
 from wagtail.users.models import UserProfile
 
@@ -196,11 +197,15 @@ def test_a_partner_member_proposes_a_project(page, live_asgi_server, hub, index,
     lead, other = partners
     propose_path = f"{index.url}propose/"
 
-    # Anonymous visitors see the list but no button; the form itself asks them to log in.
+    # Anonymous visitors find "Propose a project" on the list; the page it leads to explains that
+    # partners propose, how to become one, and to log in.
     page.goto(index.url)
-    assert page.get_by_role("link", name=nb("Propose a project")).count() == 0
     assert_accessible(page)
-    page.goto(propose_path)
+    page.get_by_role("link", name=nb("Propose a project")).first.click()
+    page.wait_for_url(f"{live_asgi_server.url}{propose_path}")
+    expect(page.get_by_role("link", name=nb("Apply for partnership for your organisation"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=nb("Log in, or create an account")).click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
     assert_accessible(page)
     page.fill("input[name=login]", proposer.email)
