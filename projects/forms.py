@@ -4,6 +4,7 @@ The forms check what a person can correct on the spot (required fields, dates in
 the chosen goals, numbers, no markup); ``projects.services`` still decides and writes.
 """
 
+import json
 import re
 
 from django import forms
@@ -82,16 +83,34 @@ class ProjectFilterForm(forms.Form):
         self._partners = {partner.pk: partner for partner in partners}
         goal_choices = [(goal.number, f"{goal.number}. {goal.short_name}") for goal in goals]
         self.fields["goal"].choices = [("", _("All goals")), *goal_choices]
-        grouped: dict[int, list] = {}
-        for target in targets:
-            grouped.setdefault(target.goal_id, []).append((target.code, target.code))
-        goal_names = {goal.pk: f"{goal.number}. {goal.short_name}" for goal in goals}
-        self.fields["target"].choices = [
-            ("", _("All targets")),
-            *((goal_names.get(goal_id, ""), options) for goal_id, options in grouped.items()),
-        ]
+        self._target_choices(goals, targets)
         self.fields["status"].choices = [("", _("All statuses")), *ProjectStatus.choices]
         self.fields["partner"].choices = [("", _("All partners")), *((p.pk, p.name) for p in partners)]
+
+    def _target_choices(self, goals, targets) -> None:
+        """Targets grouped under their goals (an ``<optgroup>`` each); with a goal chosen, its own only.
+
+        A target of another goal is then no valid choice, so it is ignored like any stale value.
+        The select carries every goal's target codes (``data-targets-by-goal``) so that
+        ``static/js/target-filter.js`` narrows it as soon as the goal changes; without JavaScript
+        it narrows when the form is sent.
+        """
+        numbers = {goal.pk: goal.number for goal in goals}
+        codes: dict[int, list[str]] = {}
+        for target in targets:
+            if target.goal_id in numbers:
+                codes.setdefault(numbers[target.goal_id], []).append(target.code)
+        chosen = self.data.get("goal") if self.is_bound else None
+        chosen = int(chosen) if str(chosen or "").isdigit() and int(chosen) in codes else None
+        self.fields["target"].choices = [
+            ("", _("All targets")),
+            *(
+                (f"{goal.number}. {goal.short_name}", [(code, code) for code in codes[goal.number]])
+                for goal in goals
+                if goal.number in codes and chosen in (None, goal.number)
+            ),
+        ]
+        self.fields["target"].widget.attrs["data-targets-by-goal"] = json.dumps(codes, separators=(",", ":"))
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments for ``selectors.project_list``."""

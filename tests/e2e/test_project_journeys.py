@@ -22,7 +22,7 @@ from wagtail.users.models import UserProfile
 
 from cms.management.commands.seed_demo import HOME_SLUG
 from cms.models import HomePage
-from goals.models import Goal
+from goals.models import Goal, Target
 from partners.models import PartnershipStatus
 from projects import services
 from projects.models import OutcomeMeasurement, ProjectPage, ProjectStatus
@@ -201,6 +201,16 @@ def test_a_partner_member_proposes_a_project(page, live_asgi_server, hub, index,
     # partners propose, how to become one, and to log in.
     page.goto(index.url)
     assert_accessible(page)
+    # The target filter follows the goal filter at once (static/js/target-filter.js).
+    targets = page.locator("select[name=target] option")
+    expect(targets).to_have_count(Target.objects.count() + 1)
+    page.select_option("select[name=goal]", "7")
+    expect(targets).to_have_count(Target.objects.filter(goal__number=7).count() + 1)
+    assert all(code.startswith("7.") for code in targets.evaluate_all("os => os.slice(1).map(o => o.value)"))
+    page.select_option("select[name=target]", "7.2")
+    page.select_option("select[name=goal]", "")
+    expect(targets).to_have_count(Target.objects.count() + 1)
+    expect(page.locator("select[name=target]")).to_have_value("7.2")
     page.get_by_role("link", name=nb("Propose a project")).first.click()
     page.wait_for_url(f"{live_asgi_server.url}{propose_path}")
     expect(page.get_by_role("link", name=nb("Apply for partnership for your organisation"))).to_be_visible()
