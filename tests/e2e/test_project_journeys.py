@@ -367,9 +367,21 @@ def test_a_coordinator_requests_changes_then_approves_and_the_proposer_follows(
     mails = mails_to(live_asgi_server, proposer, comment, proposal_path)
     assert mails and all("Grønn havn" in subject(message) for message in mails)
 
-    # The proposer reads the status and the comment on the proposal's page, and edits.
+    # The proposer finds it on "My organisations" with the comment, and opens the proposal's page.
     context.clear_cookies()
-    log_in(page, proposer, proposal_path)
+    log_in(page, proposer, "/partners/mine/")
+    proposals = page.locator("section[aria-labelledby=proposals-heading]")
+    expect(proposals.get_by_text(nb("Changes requested"))).to_be_visible()
+    expect(proposals.get_by_text(comment)).to_be_visible()
+    assert_accessible(page)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size(size)
+    proposals.get_by_role("link", name="Grønn havn").click()
+    page.wait_for_url(f"{live_asgi_server.url}{proposal_path}")
+
+    # The proposer reads the status and the comment on the proposal's page, and edits.
     status = page.locator(".project-review-status")
     assert status.locator("h2").inner_text() == nb("Changes requested")
     assert status.locator(".project-review-status__comment").get_by_text(comment).is_visible()
