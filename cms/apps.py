@@ -12,3 +12,14 @@ class CmsConfig(AppConfig):
         # Saving, publishing or moving anything public pages are built from makes every cached
         # anonymous page out of date (hub.page_cache).
         connect_signals()
+        _localized_numbers_in_admin_forms()
+
+
+def _localized_numbers_in_admin_forms():
+    """Every Wagtail admin form (pages, snippets, model viewsets) reads "62,47" as people write it."""
+    from django.db import models
+    from wagtail.admin.forms.models import register_form_field_override
+
+    from cms.forms import LocalizedDecimalField
+
+    register_form_field_override(models.DecimalField, override={"form_class": LocalizedDecimalField})

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from cms.forms import parse_localized_decimal
 from cms.models import HubPage
 from goals.models import Goal
 from partners import emails
@@ -335,13 +336,8 @@ COORDINATE_QUANTUM = Decimal("0.00001")
 
 
 def _decimal(value: str) -> Decimal | None:
-    value = value.strip().replace(",", ".")
-    if not value:
-        return None
-    number = Decimal(value)
-    if not number.is_finite():
-        raise InvalidOperation(value)
-    return number.quantize(COORDINATE_QUANTUM)
+    number = parse_localized_decimal(value)
+    return None if number is None else number.quantize(COORDINATE_QUANTUM)
 
 
 class _RowValidator:

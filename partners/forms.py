@@ -13,6 +13,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES
+from cms.forms import LocalizedDecimalField
 from goals.models import Goal
 from goals.selectors import goals_in_order
 from partners.models import Partner, PartnerKind, PartnerRole, PartnershipStatus
@@ -90,7 +91,7 @@ class PartnerProfileForm(forms.Form):
     municipality = forms.CharField(
         label=_("Postal municipality"), required=False, max_length=_field("municipality").max_length
     )
-    latitude = forms.DecimalField(
+    latitude = LocalizedDecimalField(
         label=_("Latitude"),
         required=False,
         max_digits=8,
@@ -98,9 +99,8 @@ class PartnerProfileForm(forms.Form):
         min_value=-90,
         max_value=90,
         help_text=_("For the map, for example 62.47225."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    longitude = forms.DecimalField(
+    longitude = LocalizedDecimalField(
         label=_("Longitude"),
         required=False,
         max_digits=8,
@@ -108,7 +108,6 @@ class PartnerProfileForm(forms.Form):
         min_value=-180,
         max_value=180,
         help_text=_("For example 6.15492."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     goals = GoalChoiceField(
         label=_("Sustainable Development Goals"),

@@ -1,11 +1,13 @@
 """Reads for partners. List selectors cost a fixed number of queries whatever the data size."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from wagtail.images import get_image_model
 
 from cms.models import HubPage
 from cms.permissions import is_site_administrator
-from partners.models import Partner, PartnerMember, PartnerRole, Partnership, PartnershipStatus
+from partners.models import Partner, PartnerInvitation, PartnerMember, PartnerRole, Partnership, PartnershipStatus
 from partners.validators import normalise_organisation_number
 
 # The logo rendition the directory and partner pages show; prefetched so each card costs nothing.
@@ -68,6 +70,33 @@ def memberships_of(user) -> QuerySet[PartnerMember]:
         .select_related("partner")
         .prefetch_related(Prefetch("partner__partnerships", queryset=partnerships))
         .order_by("partner__name")
+    )
+
+
+def invitations_for(user) -> QuerySet[PartnerInvitation]:
+    """Open invitations to one of the person's verified addresses, from organisations they do not act for yet."""
+    if not user.is_authenticated:
+        return PartnerInvitation.objects.none()
+    verified = EmailAddress.objects.filter(user=user, verified=True, email__iexact=OuterRef("email"))
+    return (
+        PartnerInvitation.objects.filter(Exists(verified), accepted_at__isnull=True, expires_at__gte=timezone.now())
+        .exclude(partner__members__user=user)
+        .select_related("partner", "invited_by")
+        .order_by("-created_at", "pk")
+    )
+
+
+def invitations_sent_by_organisations_of(user) -> QuerySet[PartnerInvitation]:
+    """Open invitations of the organisations the person administers (only administrators see them)."""
+    if not user.is_authenticated:
+        return PartnerInvitation.objects.none()
+    administered = PartnerMember.objects.filter(user=user, role=PartnerRole.ADMINISTRATOR).values("partner_id")
+    return (
+        PartnerInvitation.objects.filter(
+            partner_id__in=administered, accepted_at__isnull=True, expires_at__gte=timezone.now()
+        )
+        .select_related("partner")
+        .order_by("partner__name", "email", "pk")
     )
 
 

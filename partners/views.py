@@ -44,7 +44,14 @@ from partners.models import (
     PartnershipStatus,
 )
 from partners.permissions import can_edit_partner, can_manage_partner_members, is_partner_member
-from partners.selectors import directory_partner, directory_partners, memberships_of, partners_administered_by
+from partners.selectors import (
+    directory_partner,
+    directory_partners,
+    invitations_for,
+    invitations_sent_by_organisations_of,
+    memberships_of,
+    partners_administered_by,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -205,9 +212,16 @@ def _applied(request, *, partner: Partner, hub):
 
 @login_required
 def mine(request):
-    """The organisations I act for, with each one's partnerships, their statuses and the coordinators' reasons."""
+    """The organisations I act for, with each one's partnerships, their statuses and the coordinators' reasons,
+    the invitations waiting for me or sent by my organisations; the template adds the organisations'
+    proposals, projects and progress updates due from the projects app's ``partner_work`` tag."""
     memberships = list(memberships_of(request.user))
-    return render(request, "partners/mine.html", {"memberships": memberships})
+    context = {
+        "memberships": memberships,
+        "invitations": list(invitations_for(request.user)),
+        "invitations_sent": list(invitations_sent_by_organisations_of(request.user)),
+    }
+    return render(request, "partners/mine.html", context)
 
 
 def _manageable_partner(request, slug: str) -> tuple[Partner, PartnerMember | None]:

@@ -4,6 +4,7 @@ The forms check what a person can correct on the spot (required fields, dates in
 the chosen goals, numbers, no markup); ``projects.services`` still decides and writes.
 """
 
+import json
 import re
 
 from django import forms
@@ -11,6 +12,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES, reencode_uploaded_image
+from accounts.templatetags.ds_forms import ds_options
+from cms.forms import LocalizedDecimalField
 from goals.models import Goal, Target
 from projects.models import ProjectPage, ProjectStatus
 
@@ -80,16 +83,34 @@ class ProjectFilterForm(forms.Form):
         self._partners = {partner.pk: partner for partner in partners}
         goal_choices = [(goal.number, f"{goal.number}. {goal.short_name}") for goal in goals]
         self.fields["goal"].choices = [("", _("All goals")), *goal_choices]
-        grouped: dict[int, list] = {}
-        for target in targets:
-            grouped.setdefault(target.goal_id, []).append((target.code, target.code))
-        goal_names = {goal.pk: f"{goal.number}. {goal.short_name}" for goal in goals}
-        self.fields["target"].choices = [
-            ("", _("All targets")),
-            *((goal_names.get(goal_id, ""), options) for goal_id, options in grouped.items()),
-        ]
+        self._target_choices(goals, targets)
         self.fields["status"].choices = [("", _("All statuses")), *ProjectStatus.choices]
         self.fields["partner"].choices = [("", _("All partners")), *((p.pk, p.name) for p in partners)]
+
+    def _target_choices(self, goals, targets) -> None:
+        """Targets grouped under their goals (an ``<optgroup>`` each); with a goal chosen, its own only.
+
+        A target of another goal is then no valid choice, so it is ignored like any stale value.
+        The select carries every goal's target codes (``data-targets-by-goal``) so that
+        ``static/js/target-filter.js`` narrows it as soon as the goal changes; without JavaScript
+        it narrows when the form is sent.
+        """
+        numbers = {goal.pk: goal.number for goal in goals}
+        codes: dict[int, list[str]] = {}
+        for target in targets:
+            if target.goal_id in numbers:
+                codes.setdefault(numbers[target.goal_id], []).append(target.code)
+        chosen = self.data.get("goal") if self.is_bound else None
+        chosen = int(chosen) if str(chosen or "").isdigit() and int(chosen) in codes else None
+        self.fields["target"].choices = [
+            ("", _("All targets")),
+            *(
+                (f"{goal.number}. {goal.short_name}", [(code, code) for code in codes[goal.number]])
+                for goal in goals
+                if goal.number in codes and chosen in (None, goal.number)
+            ),
+        ]
+        self.fields["target"].widget.attrs["data-targets-by-goal"] = json.dumps(codes, separators=(",", ":"))
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments for ``selectors.project_list``."""
@@ -181,7 +202,7 @@ class ProjectProposalForm(forms.Form):
         goals = {goal.pk: goal for goal in self.fields["goals"].queryset}
         targets = {str(target.pk): target.goal_id for target in self.fields["targets"].queryset}
         grouped: dict[int, list] = {}
-        for option in field:
+        for option in ds_options(field):
             grouped.setdefault(targets.get(str(option.data["value"])), []).append(option)
         return [(goals[goal_id], options) for goal_id, options in grouped.items() if goal_id in goals]
 
@@ -244,13 +265,11 @@ class ProgressUpdateForm(forms.Form):
         self.fields["partner"].queryset = partners
         self.outcomes = list(outcomes)
         for outcome in self.outcomes:
-            self.fields[f"outcome_{outcome.pk}"] = forms.DecimalField(
+            self.fields[f"outcome_{outcome.pk}"] = LocalizedDecimalField(
                 label=f"{outcome.title} ({outcome.unit})",
                 required=False,
                 max_digits=14,
                 decimal_places=2,
-                localize=True,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 help_text=_("Baseline %(baseline)s, target %(target)s by %(date)s. Leave empty if not measured.")
                 % {
                     # In the visitor's language, like the numbers they type ("12,5" in Norwegian).

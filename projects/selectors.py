@@ -23,9 +23,10 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
-from wagtail.models import WorkflowState
+from wagtail.models import Page, WorkflowState
 
 from cms.models import HubPage
 from cms.permissions import is_site_administrator
@@ -33,7 +34,7 @@ from cms.restrictions import public_q
 from cms.versioned_cache import versioned
 from goals.models import Goal, Target
 from goals.selectors import goals_in_order
-from partners.models import Partner, Partnership, PartnershipStatus
+from partners.models import Partner, PartnerIndexPage, Partnership, PartnershipStatus
 from projects.models import (
     Outcome,
     OutcomeMeasurement,
@@ -42,6 +43,7 @@ from projects.models import (
     ProjectGalleryImage,
     ProjectIndexPage,
     ProjectPage,
+    ReportingFreshness,
 )
 
 CARD_IMAGE_RENDITION = "fill-480x270"
@@ -368,6 +370,11 @@ def proposal_status(page: ProjectPage) -> ProposalStatus | None:
     if page.proposed_by_id is None:
         return None
     state = WorkflowState.objects.for_instance(page).select_related("current_task_state").order_by("-pk").first()
+    return _proposal_status_from(page, state)
+
+
+def _proposal_status_from(page: ProjectPage, state: WorkflowState | None) -> ProposalStatus | None:
+    """``proposal_status`` given the page's latest workflow state (None if it never entered one)."""
     if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
         return ProposalStatus(STATE_WAITING, str(_("Waiting for review by the hub's coordinators")))
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
@@ -380,3 +387,86 @@ def proposal_status(page: ProjectPage) -> ProposalStatus | None:
     if state is not None and state.status == WorkflowState.STATUS_CANCELLED:
         return ProposalStatus(STATE_CANCELLED, str(_("Review stopped; not published")))
     return None
+
+
+def partnership_apply_url(hub: HubPage | None, request=None) -> str:
+    """Where a visitor applies for partnership in ``hub``: its partner directory's ``apply/`` route,
+    or "" if the hub has no live directory."""
+    if hub is None:
+        return ""
+    directory = PartnerIndexPage.objects.child_of(hub).live().first()
+    return f"{directory.get_url(request)}apply/" if directory is not None else ""
+
+
+@dataclass
+class PartnerWork:
+    """What "My organisations" shows of its partners' projects (``partner_work``).
+
+    ``proposals``: proposed from the site, newest change first, each with ``status`` (a
+    ``ProposalStatus``), ``hub_title`` and ``review_url`` (the proposer's page of it).
+    ``projects``: live, each with ``freshness``, ``freshness_label``, ``hub_title``, ``page_url`` and
+    ``update_url``. ``reports_due``: those of ``projects`` whose progress update is due or
+    overdue, overdue and oldest first.
+    """
+
+    proposals: list
+    projects: list
+    reports_due: list
+
+
+def partner_work(partner_ids, *, today: date, request=None) -> PartnerWork:
+    """The projects and proposals that the partners ``partner_ids`` lead or take part in.
+
+    Four queries whatever their number (the pages, their workflow states, their project lists
+    with the reporting thresholds, their hubs); URLs are built from the lists' URLs without more.
+    Freshness is ``ProjectPage.reporting_freshness`` with each list's thresholds, as on the
+    project page and in the coordinators' overdue report.
+    """
+    partner_ids = list(partner_ids)
+    if not partner_ids:
+        return PartnerWork([], [], [])
+    involved = Q(lead_partner_id__in=partner_ids) | Q(pk__in=_through_ids("partners", partner_id__in=partner_ids))
+    pages = list(
+        ProjectPage.objects.filter(involved)
+        .filter(Q(live=True) | Q(proposed_by__isnull=False))
+        .select_related("lead_partner")
+        .order_by(F("latest_revision_created_at").desc(nulls_last=True), "-pk")
+    )
+    if not pages:
+        return PartnerWork([], [], [])
+    steplen = ProjectPage.steplen
+    indexes = {
+        index.path: index for index in ProjectIndexPage.objects.filter(path__in={p.path[:-steplen] for p in pages})
+    }
+    hub_titles = dict(Page.objects.filter(path__in={path[:-steplen] for path in indexes}).values_list("path", "title"))
+    proposed = [page for page in pages if page.proposed_by_id is not None]
+    states = {}
+    if proposed:
+        latest = WorkflowState.objects.filter(
+            base_content_type=proposed[0].get_base_content_type(), object_id__in=[str(p.pk) for p in proposed]
+        ).select_related("current_task_state")
+        for state in latest.order_by("pk"):
+            states[state.object_id] = state  # the newest wins
+    proposals, projects = [], []
+    for page in pages:
+        index = indexes.get(page.path[:-steplen])
+        if index is None:
+            continue
+        page.hub_title = hub_titles.get(index.path[:-steplen], "")
+        index_url = index.get_url(request)
+        if page.proposed_by_id is not None:
+            page.status_of_proposal = _proposal_status_from(page, states.get(str(page.pk)))
+            page.review_url = f"{index_url}proposals/{page.pk}/" if index_url else ""
+            proposals.append(page)
+        if page.live:
+            page.freshness = page.reporting_freshness(
+                today=today, due_months=index.reporting_due_months, overdue_months=index.reporting_overdue_months
+            )
+            page.freshness_label = ReportingFreshness(page.freshness).label
+            page.page_url = page.get_url(request)
+            page.update_url = reverse("project_update_new", args=[page.pk])
+            projects.append(page)
+    urgency = {ReportingFreshness.OVERDUE: 0, ReportingFreshness.DUE: 1}
+    due = [page for page in projects if page.freshness in urgency]
+    due.sort(key=lambda page: (urgency[page.freshness], page.last_reported_at or date.min, page.pk))
+    return PartnerWork(proposals, projects, due)

@@ -9,6 +9,7 @@ between HTTP and the services: every rule is in ``projects.services`` and ``proj
 import logging
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -17,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import escape, linebreaks, strip_tags
@@ -108,7 +110,6 @@ def project_index(request, page: ProjectIndexPage):
             "page_obj": page_obj,
             "paginator": paginator,
             "page_range": list(paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)),
-            "can_propose": can_propose_project(request.user, hub) if hub else False,
             "card_rendition": selectors.CARD_IMAGE_RENDITION,
         },
     )
@@ -127,14 +128,23 @@ def _proposal_form(request, hub, *, data=None, initial=None):
 
 
 def propose(request, page: ProjectIndexPage):
-    """Propose a project: saved as a draft and sent to the hub's coordinators for review."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    """Propose a project: saved as a draft and sent to the hub's coordinators for review.
+
+    Visitors who may not propose (anonymous, or not with an approved partner of the hub) are
+    where they would look for it, so they are told how proposals come about and how to become a
+    partner (and to log in first): a page, not an error. Only a refused POST is a 403.
+    """
     hub = page.get_hub()
     index_url = page.get_url(request)
     context = {"index_url": index_url, "current_title": _("Propose a project")}
     if not can_propose_project(request.user, hub):
-        return _render_status(page, request, "projects/propose_not_allowed.html", context, status=403)
+        not_allowed = {
+            **context,
+            "apply_url": selectors.partnership_apply_url(hub, request),
+            "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        }
+        status = 403 if request.method == "POST" else 200
+        return _render_status(page, request, "projects/propose_not_allowed.html", not_allowed, status=status)
     form = _proposal_form(request, hub, data=request.POST if request.method == "POST" else None)
     # A proposal e-mails the hub's coordinators: a burst is refused, keeping what was typed.
     wait = rate_limit_hit(request, "project-proposal") if request.method == "POST" else None

@@ -1,4 +1,4 @@
-"""Project lists for pages of lower apps (goal pages, partner pages, a hub's home page).
+"""Project lists for pages of lower apps (goal pages, partner pages, "My organisations", a hub's home page).
 
 goals, partners and cms never import projects: their templates load these tags instead, so the
 dependency points from projects down to them.
@@ -6,6 +6,7 @@ dependency points from projects down to them.
 
 from django import template
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -48,6 +49,17 @@ def hub_projects(context, hub):
         "projects": selectors.hub_featured_and_latest(hub),
         "card_rendition": selectors.CARD_IMAGE_RENDITION,
     }
+
+
+@register.inclusion_tag("projects/includes/partner_work.html", takes_context=True)
+def partner_work(context, memberships):
+    """For "My organisations" (partners): the proposals, projects and progress reports due of the
+    organisations in ``memberships`` (``PartnerMember`` rows of the person), in a fixed number of queries."""
+    request = context.get("request")
+    work = selectors.partner_work(
+        {membership.partner_id for membership in memberships}, today=timezone.localdate(), request=request
+    )
+    return {"request": request, "work": work}
 
 
 @register.filter

@@ -16,12 +16,13 @@ from email.header import decode_header, make_header
 import pytest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 from wagtail.models import Page, Site, WorkflowPage, WorkflowState
 from wagtail.users.models import UserProfile
 
 from cms.management.commands.seed_demo import HOME_SLUG
 from cms.models import HomePage
-from goals.models import Goal
+from goals.models import Goal, Target
 from partners.models import PartnershipStatus
 from projects import services
 from projects.models import OutcomeMeasurement, ProjectPage, ProjectStatus
@@ -196,11 +197,25 @@ def test_a_partner_member_proposes_a_project(page, live_asgi_server, hub, index,
     lead, other = partners
     propose_path = f"{index.url}propose/"
 
-    # Anonymous visitors see the list but no button; the form itself asks them to log in.
+    # Anonymous visitors find "Propose a project" on the list; the page it leads to explains that
+    # partners propose, how to become one, and to log in.
     page.goto(index.url)
-    assert page.get_by_role("link", name=nb("Propose a project")).count() == 0
     assert_accessible(page)
-    page.goto(propose_path)
+    # The target filter follows the goal filter at once (static/js/target-filter.js).
+    targets = page.locator("select[name=target] option")
+    expect(targets).to_have_count(Target.objects.count() + 1)
+    page.select_option("select[name=goal]", "7")
+    expect(targets).to_have_count(Target.objects.filter(goal__number=7).count() + 1)
+    assert all(code.startswith("7.") for code in targets.evaluate_all("os => os.slice(1).map(o => o.value)"))
+    page.select_option("select[name=target]", "7.2")
+    page.select_option("select[name=goal]", "")
+    expect(targets).to_have_count(Target.objects.count() + 1)
+    expect(page.locator("select[name=target]")).to_have_value("7.2")
+    page.get_by_role("link", name=nb("Propose a project")).first.click()
+    page.wait_for_url(f"{live_asgi_server.url}{propose_path}")
+    expect(page.get_by_role("link", name=nb("Apply for partnership for your organisation"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=nb("Log in, or create an account")).click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
     assert_accessible(page)
     page.fill("input[name=login]", proposer.email)
@@ -352,9 +367,21 @@ def test_a_coordinator_requests_changes_then_approves_and_the_proposer_follows(
     mails = mails_to(live_asgi_server, proposer, comment, proposal_path)
     assert mails and all("Grønn havn" in subject(message) for message in mails)
 
-    # The proposer reads the status and the comment on the proposal's page, and edits.
+    # The proposer finds it on "My organisations" with the comment, and opens the proposal's page.
     context.clear_cookies()
-    log_in(page, proposer, proposal_path)
+    log_in(page, proposer, "/partners/mine/")
+    proposals = page.locator("section[aria-labelledby=proposals-heading]")
+    expect(proposals.get_by_text(nb("Changes requested"))).to_be_visible()
+    expect(proposals.get_by_text(comment)).to_be_visible()
+    assert_accessible(page)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size(size)
+    proposals.get_by_role("link", name="Grønn havn").click()
+    page.wait_for_url(f"{live_asgi_server.url}{proposal_path}")
+
+    # The proposer reads the status and the comment on the proposal's page, and edits.
     status = page.locator(".project-review-status")
     assert status.locator("h2").inner_text() == nb("Changes requested")
     assert status.locator(".project-review-status__comment").get_by_text(comment).is_visible()

@@ -54,4 +54,5 @@ def test_the_project_lists_own_routes_come_before_a_project_with_the_same_slug(c
     feed = client.get(f"{scene.index.url}feed/")
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert client.get(other.url).context["page"].pk == other.pk
-    assert client.get(f"{scene.index.url}propose/").status_code == 302, "propose/ asks to log in"
+    propose = client.get(f"{scene.index.url}propose/")
+    assert propose.status_code == 200 and propose.templates[0].name == "projects/propose_not_allowed.html"

@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -22,6 +23,7 @@ from projects.models import (
     ProjectStatus,
 )
 from tests.cms.factories import image_create
+from tests.partners.factories import partner_index_create
 from tests.projects.factories import (
     goal,
     project_create,
@@ -189,23 +191,55 @@ def test_list_queries_for_a_logged_in_member_do_not_grow_either(client, scene, n
     at_three = _count_queries(client, scene.index.url)
     _projects_with_images(scene, 27)
     at_thirty = _count_queries(client, scene.index.url)
-    assert at_thirty == at_three == LIST_QUERIES + 3  # the session, the user, may they propose
+    assert at_thirty == at_three == LIST_QUERIES + 2  # the session, the user (everyone is offered proposing)
 
 
 # --- Proposing -----------------------------------------------------------------------------------
 
 
-def test_propose_asks_anonymous_people_to_log_in(client, scene):
-    response = client.get(f"{scene.index.url}propose/")
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+def _links(html: str) -> set[str]:
+    return {link["href"] for link in BeautifulSoup(html, "html.parser").select("a[href]")}
+
+
+def test_the_list_offers_proposing_to_everyone(client, scene):
+    # Visitors who are not partners look for it there too; the proposal page tells them how.
+    propose_url = f"{scene.index.url}propose/"
+    assert propose_url in _links(client.get(scene.index.url).content.decode())
+    client.force_login(user_create())
+    assert propose_url in _links(client.get(scene.index.url).content.decode())
+
+
+def test_propose_tells_anonymous_people_how_to_become_a_partner_and_to_log_in(client, scene):
+    partner_index_create(scene.hub)
+    url = f"{scene.index.url}propose/"
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "proposed by its partner organisations" in html
+    links = _links(html)
+    assert f"{scene.hub.url}partners/apply/" in links
+    assert f"/accounts/login/?{urlencode({'next': url})}" in links
+    assert 'name="title"' not in html
 
 
 def test_propose_explains_who_may_propose(client, scene):
+    partner_index_create(scene.hub)
     client.force_login(user_create())
     response = client.get(f"{scene.index.url}propose/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "approved partner" in html
+    links = _links(html)
+    assert f"{scene.hub.url}partners/apply/" in links and "/partners/mine/" in links
+    assert not any(link.startswith("/accounts/login/") for link in links)
+    assert 'name="title"' not in html
+
+
+def test_a_proposal_posted_by_someone_who_may_not_propose_is_refused(client, scene):
+    client.force_login(user_create())
+    response = client.post(f"{scene.index.url}propose/", _proposal_post(scene))
     assert response.status_code == 403
-    assert "approved partner" in response.content.decode()
+    assert not ProjectPage.objects.filter(title="Grønn havn").exists()
 
 
 def test_propose_saves_a_draft_and_shows_it_waits_for_review(client, scene):

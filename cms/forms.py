@@ -1,0 +1,77 @@
+"""Form fields every app shares: numbers written the Norwegian way.
+
+People in Norway write "62,47" and "1 234,5" (a decimal comma, spaces as thousands separators);
+people who copy from a map or a spreadsheet write "62.47". Django's ``DecimalField`` reads only the
+active language's format, so "62,47" was refused in English and "62.47" could be misread. Every
+public and admin form with a number uses ``LocalizedDecimalField`` (the Wagtail admin through the
+override registered in ``cms.apps``), which reads all of these whatever the language and shows
+numbers in the visitor's language.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Spaces people (and number formatting) put between groups of thousands: space, no-break space,
+# narrow no-break space, thin space, and the apostrophe some spreadsheets use.
+_GROUP_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+_PLAIN = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?P<sep>[.,])\d{3}((?P=sep)\d{3})*(?P<dec>[.,])\d+")
+
+NUMBER_ERROR = _("Enter a number, for example 62,47 or 1 234,5.")
+
+
+def parse_localized_decimal(value: str) -> Decimal | None:
+    """The number ``value`` stands for, written with a decimal comma or point, or None if it is blank.
+
+    Spaces between digit groups are ignored ("1 234,5"). When both a comma and a point occur, the
+    last one is the decimal mark and the other must separate groups of three ("1.234,5",
+    "1,234.5"). Anything else raises ``InvalidOperation``; so does infinity or NaN.
+    """
+    text = _GROUP_SPACES.sub("", str(value).strip().translate(_MINUS_SIGNS))
+    if not text:
+        return None
+    if _PLAIN.fullmatch(text):
+        text = text.replace(",", ".")
+    else:
+        grouped = _GROUPED.fullmatch(text)
+        if grouped is None or grouped["sep"] == grouped["dec"]:
+            raise InvalidOperation(value)
+        text = text.replace(grouped["sep"], "").replace(grouped["dec"], ".")
+    number = Decimal(text)
+    if not number.is_finite():
+        raise InvalidOperation(value)
+    return number
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A ``DecimalField`` that reads Norwegian and international number formats alike.
+
+    Shown in the visitor's language (``localize``), in a text box that brings up a numeric
+    keyboard: ``type="number"`` would refuse a decimal comma in some browsers.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": NUMBER_ERROR}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = parse_localized_decimal(value)
+        except (InvalidOperation, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return number
+
+    def widget_attrs(self, widget):
+        # No "step" or "min"/"max" attributes: they belong to type="number", which this field avoids.
+        return forms.Field.widget_attrs(self, widget)
