@@ -13,11 +13,6 @@
   const toggle = menu.querySelector("summary");
   header.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && menu.open) {
-      const target = event.target;
-      // A select's own list closes with Escape first; leave that to the browser.
-      if (target instanceof HTMLSelectElement) {
-        return;
-      }
       menu.open = false;
       toggle.focus();
     }
