@@ -2,8 +2,8 @@
 "use strict";
 
 // The header's menu on small screens (a <details> disclosure, templates/includes/header.html):
-// Escape closes it from anywhere inside and gives the focus back to its button, and a click outside
-// the header closes it, as people expect of a menu.
+// Escape closes it from anywhere inside and gives the focus back to its button. (No closing on a
+// click elsewhere: the open menu pushes the page down, and closing it would move what was clicked.)
 (() => {
   const menu = document.getElementById("site-menu");
   const header = menu ? menu.closest(".site-header") : null;
@@ -15,11 +15,6 @@
     if (event.key === "Escape" && menu.open) {
       menu.open = false;
       toggle.focus();
-    }
-  });
-  document.addEventListener("click", (event) => {
-    if (menu.open && !header.contains(event.target)) {
-      menu.open = false;
     }
   });
 })();
