@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from accounts.urls_absolute import page_link
 from discussions import permissions
 from discussions.models import Comment, ForumIndexPage, Thread
 
@@ -32,12 +33,20 @@ def thread_page_url(thread: Thread, request=None, *, forum: ForumIndexPage | Non
     """The URL of the page that shows ``thread`` (without a fragment): its project's page, or the
     topic's page in its hub's forum. None when there is no such page (a forum that was removed)."""
     if thread.project_id is not None:
-        return thread.project.get_url(request)
+        return _page_url(thread.project, request)
     forum = forum or forum_of(thread.hub)
     if forum is None:
         return None
-    base = forum.get_url(request)
+    base = _page_url(forum, request)
     return f"{base}{thread.pk}/" if base else None
+
+
+def _page_url(page, request=None) -> str | None:
+    """Relative to the request's site; without a request (notifications, e-mails), as
+    ``accounts.urls_absolute.page_link`` has it, so that e-mails put it on ``SITE_URL``."""
+    if request is not None:
+        return page.get_url(request)
+    return page_link(page) or None
 
 
 def thread_url(thread: Thread, request=None) -> str | None:

@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from accounts.urls_absolute import absolute_url
 from notifications.models import (
     DEFAULT_FREQUENCIES,
     DEFAULT_FREQUENCY,
@@ -66,13 +67,6 @@ EMAILED_BY_SOURCE = {EventKind.DECISION}
 # A send fails with these when the mail server is unreachable or refuses; anything else is a bug.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 EXCERPT_CHARS = 280
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the site's public address (``WAGTAILADMIN_BASE_URL``), as the other apps' e-mails do."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
 
 
 # --- Preferences ---------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 @pytest.fixture(autouse=True)
 def _site_address(settings):
-    settings.WAGTAILADMIN_BASE_URL = BASE_URL
+    settings.SITE_URL = BASE_URL
 
 
 # --- Preferences ----------------------------------------------------------------------------------
