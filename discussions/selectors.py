@@ -10,13 +10,13 @@ import copy
 import html
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from accounts.urls_absolute import page_link
 from discussions import permissions
-from discussions.models import Comment, ForumIndexPage, Thread
+from discussions.models import Comment, CommentReport, ForumIndexPage, Thread
 
 QUOTE_LENGTH = 140
 
@@ -61,6 +61,13 @@ def comment_url(comment: Comment, request=None) -> str | None:
     """The canonical URL of one comment: its thread's page at ``#comment-<id>``."""
     url = thread_page_url(comment.thread, request)
     return f"{url}#comment-{comment.pk}" if url else None
+
+
+def waiting_comment_q() -> Q:
+    """Comments that wait for a coordinator: with open reports, or hidden by reports (the
+    moderation queue and the admin dashboard list these)."""
+    open_reports = CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+    return Q(Exists(open_reports)) | Q(hidden_at__isnull=False, hidden_automatically=True)
 
 
 def thread_for_block(thread_id: int) -> Thread | None:
