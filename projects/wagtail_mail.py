@@ -9,15 +9,16 @@ notifiers (same signals, same ``dispatch_uid``) so that:
   hears from ``projects.emails`` in their language, with links they can open, and the hub's
   coordinators from the notifications' "waiting for you" (immediately or in their digest, as
   they chose, in their language);
-- everything else reviewed in the admin (hub pages, news) keeps Wagtail's e-mails, in each
-  recipient's own language: Wagtail's admin preference if they set one, else ``User.preferred_language``,
-  else the site's (never the language of whoever happened to act).
+- everything else reviewed in the admin (hub pages, news) keeps Wagtail's e-mails, once per
+  person (not twice to superusers), in each recipient's own language: Wagtail's admin preference
+  if they set one, else ``User.preferred_language``, else the site's (never the language of
+  whoever happened to act).
 """
 
 from django.conf import settings
 from django.utils import translation
 from wagtail.admin import mail
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import AbstractGroupApprovalTask, TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
 
 from projects.models import ProjectPage
@@ -54,8 +55,21 @@ class TaskSubmittedNotifier(_DugnadNotifier, mail.GroupApprovalTaskStateSubmissi
 
 
 class WorkflowSubmittedNotifier(_DugnadNotifier, mail.WorkflowStateSubmissionEmailNotifier):
+    """Wagtail tells superusers of a submission twice: as the workflow's start and as its first
+    group-approval task's start. The task's notice (which includes them unless
+    ``WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS`` is off) is the one kept."""
+
     def _content_object(self, workflow_state):
         return workflow_state.content_object
+
+    def get_valid_recipients(self, workflow_state, **kwargs):
+        task_state = workflow_state.current_task_state
+        task = task_state.task.specific if task_state is not None else None
+        if isinstance(task, AbstractGroupApprovalTask) and getattr(
+            settings, "WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS", True
+        ):
+            return set()
+        return super().get_valid_recipients(workflow_state, **kwargs)
 
 
 class WorkflowApprovedNotifier(_DugnadNotifier, mail.WorkflowStateApprovalEmailNotifier):
