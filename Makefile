@@ -52,6 +52,7 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'pkill -TERM -P $$worker; kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/uvicorn hub.asgi:application --host $(HOST) --port $(PORT) --reload --reload-dir accounts --reload-dir cms --reload-dir goals --reload-dir hub --reload-dir templates

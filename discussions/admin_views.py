@@ -18,7 +18,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from cms.models import HubPage
 from cms.permissions import is_site_administrator
 from discussions import services
 from discussions.models import Comment, CommentReport, CommentRevision, ForumIndexPage, Thread
-from discussions.selectors import thread_page_url
+from discussions.selectors import thread_page_url, waiting_comment_q
 from partners.admin_access import coordinated_hubs, forbidden
 
 QUEUE_URL_NAME = "discussions_admin_queue"
@@ -85,10 +85,7 @@ def comments_in_scope(user) -> QuerySet[Comment]:
 
 def waiting_comments(user, *, hub: HubPage | None = None) -> QuerySet[Comment]:
     """Comments waiting for a coordinator in ``user``'s hubs: with open reports, or hidden by reports."""
-    open_reports = CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
-    comments = comments_in_scope(user).filter(
-        Q(Exists(open_reports)) | Q(hidden_at__isnull=False, hidden_automatically=True)
-    )
+    comments = comments_in_scope(user).filter(waiting_comment_q())
     if hub is not None:
         comments = comments.filter(thread__hub=hub)
     return comments

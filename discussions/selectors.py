@@ -10,12 +10,13 @@ import copy
 import html
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from accounts.urls_absolute import page_link
 from discussions import permissions
-from discussions.models import Comment, ForumIndexPage, Thread
+from discussions.models import Comment, CommentReport, ForumIndexPage, Thread
 
 QUOTE_LENGTH = 140
 
@@ -32,12 +33,20 @@ def thread_page_url(thread: Thread, request=None, *, forum: ForumIndexPage | Non
     """The URL of the page that shows ``thread`` (without a fragment): its project's page, or the
     topic's page in its hub's forum. None when there is no such page (a forum that was removed)."""
     if thread.project_id is not None:
-        return thread.project.get_url(request)
+        return _page_url(thread.project, request)
     forum = forum or forum_of(thread.hub)
     if forum is None:
         return None
-    base = forum.get_url(request)
+    base = _page_url(forum, request)
     return f"{base}{thread.pk}/" if base else None
+
+
+def _page_url(page, request=None) -> str | None:
+    """Relative to the request's site; without a request (notifications, e-mails), as
+    ``accounts.urls_absolute.page_link`` has it, so that e-mails put it on ``SITE_URL``."""
+    if request is not None:
+        return page.get_url(request)
+    return page_link(page) or None
 
 
 def thread_url(thread: Thread, request=None) -> str | None:
@@ -52,6 +61,13 @@ def comment_url(comment: Comment, request=None) -> str | None:
     """The canonical URL of one comment: its thread's page at ``#comment-<id>``."""
     url = thread_page_url(comment.thread, request)
     return f"{url}#comment-{comment.pk}" if url else None
+
+
+def waiting_comment_q() -> Q:
+    """Comments that wait for a coordinator: with open reports, or hidden by reports (the
+    moderation queue and the admin dashboard list these)."""
+    open_reports = CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+    return Q(Exists(open_reports)) | Q(hidden_at__isnull=False, hidden_automatically=True)
 
 
 def thread_for_block(thread_id: int) -> Thread | None:

@@ -46,3 +46,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_site_url(name: str, default: str | None = None) -> str:
+    """A site's public address: ``http(s)://host[:port]`` with no path, returned without a trailing slash."""
+    from urllib.parse import urlsplit
+
+    value = env_str(name, default).strip().rstrip("/")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname or parts.path or parts.query:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be the site's address, like https://dugnad.example.no "
+            f"(scheme, host and port only), not {value!r}."
+        )
+    return value

@@ -33,6 +33,7 @@ from notifications.emails import (
     notification_text,
     recipient_language,
     retry_later,
+    waiting_settled,
 )
 from notifications.models import EmailFrequency, Notification
 from notifications.unsubscribe import ALL
@@ -119,13 +120,16 @@ def send_digests(
 
 def _send_batch(frequency: str, due, run: DigestRun) -> int:
     notifications = load(due.order_by("recipient_id", "created_at", "pk"))
-    shown = {n.pk for n in deliverable(notifications)}
+    # Decided since it was written: not listed as waiting, and never again considered (see below).
+    settled = waiting_settled(notifications)
+    shown = {n.pk for n in deliverable(notifications, settled=settled)}
     by_recipient: dict[int, list[Notification]] = {}
     for n in notifications:
         if n.pk in shown:
             by_recipient.setdefault(n.recipient_id, []).append(n)
     emailed: list[int] = []
     sent = 0
+    done = sorted(settled)
     sender = Sender()
     try:
         for items in by_recipient.values():
@@ -147,7 +151,7 @@ def _send_batch(frequency: str, due, run: DigestRun) -> int:
                 run.failed_user_ids.append(recipient.pk)
     finally:
         sender.close()
-        mark_emailed(emailed)
+        mark_emailed(emailed + done)
     run.emails += sent
     run.notifications += len(emailed)
     return sent

@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from accounts.urls_absolute import absolute_url
 from notifications.models import (
     DEFAULT_FREQUENCIES,
     DEFAULT_FREQUENCY,
@@ -66,13 +67,6 @@ EMAILED_BY_SOURCE = {EventKind.DECISION}
 # A send fails with these when the mail server is unreachable or refuses; anything else is a bug.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 EXCERPT_CHARS = 280
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the site's public address (``WAGTAILADMIN_BASE_URL``), as the other apps' e-mails do."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
 
 
 # --- Preferences ---------------------------------------------------------------------------------
@@ -162,10 +156,53 @@ def load(notifications: QuerySet) -> list[Notification]:
 # --- Who may still be told -----------------------------------------------------------------------
 
 
-def deliverable(notifications: list[Notification]) -> list[Notification]:
+def waiting_settled(notifications: list[Notification]) -> set[int]:
+    """The ids of those "waiting for you" notifications whose action is no longer open: the
+    application decided, the proposal's review finished (or sent back to its proposer), the comment
+    no longer reported or hidden by reports. The same selectors as the admin dashboard's panels, so
+    an e-mail never calls "waiting" what the dashboard no longer lists. At most three queries."""
+    from discussions.models import Comment
+    from discussions.selectors import waiting_comment_q
+    from partners.selectors import pending_partnerships
+    from projects.selectors import proposals_awaiting_review
+
+    waiting = [n for n in notifications if n.kind == EventKind.WAITING]
+    subjects: dict[str, set[int]] = {"partnership": set(), "proposal": set(), "report": set()}
+    for n in waiting:
+        subject = n.data.get("subject")
+        if subject == "partnership" and n.data.get("partnership_id"):
+            subjects["partnership"].add(n.data["partnership_id"])
+        elif subject == "proposal" and n.project_id:
+            subjects["proposal"].add(n.project_id)
+        elif subject == "report" and n.comment_id:
+            subjects["report"].add(n.comment_id)
+    still_open = {
+        "partnership": set(pending_partnerships().filter(pk__in=subjects["partnership"]).values_list("pk", flat=True))
+        if subjects["partnership"]
+        else set(),
+        "proposal": proposals_awaiting_review(subjects["proposal"]),
+        "report": set(
+            Comment.objects.filter(waiting_comment_q(), pk__in=subjects["report"]).values_list("pk", flat=True)
+        )
+        if subjects["report"]
+        else set(),
+    }
+    settled = set()
+    for n in waiting:
+        subject = n.data.get("subject")
+        key = {"partnership": n.data.get("partnership_id"), "proposal": n.project_id, "report": n.comment_id}.get(
+            subject
+        )
+        if subject in still_open and key not in still_open[subject]:
+            settled.add(n.pk)
+    return settled
+
+
+def deliverable(notifications: list[Notification], *, settled: set[int] | None = None) -> list[Notification]:
     """The notifications whose recipient may still be told: what they are about is still visible to
-    them, and they are not suspended in its hub. A constant number of queries for any number of
-    notifications (fetched with ``load``).
+    them, they are not suspended in its hub, and what waits for them still waits (``settled``:
+    ``waiting_settled``'s answer, computed here if not given). A constant number of queries for any
+    number of notifications (fetched with ``load``).
 
     - A hidden or deleted comment is told about only to coordinators (``WAITING``: a report).
     - A project that is not live, or is behind a view restriction, only in ``ROLE_KINDS``: a decision
@@ -178,6 +215,8 @@ def deliverable(notifications: list[Notification]) -> list[Notification]:
 
     if not notifications:
         return []
+    if settled is None:
+        settled = waiting_settled(notifications)
     # Public as Wagtail's ``PageQuerySet.public()`` has it: live, and under no view restriction.
     restricted = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
     public = {
@@ -196,7 +235,7 @@ def deliverable(notifications: list[Notification]) -> list[Notification]:
     )
     kept = []
     for n in notifications:
-        if (n.recipient_id, n.hub_id) in suspended:
+        if (n.recipient_id, n.hub_id) in suspended or n.pk in settled:
             continue
         if n.comment_id and not n.comment.is_visible and n.kind != EventKind.WAITING:
             continue
@@ -412,10 +451,12 @@ def _enqueue_immediate(notification_ids: list[int]) -> None:
 def send_immediate_emails(notification_ids: list[int], attempt: int = 1) -> dict:
     """Send one e-mail per notification that is still due; those that fail are tried again later."""
     due = load(due_notifications(EmailFrequency.IMMEDIATELY).filter(pk__in=notification_ids).order_by("pk"))
+    settled = waiting_settled(due)
+    # What no longer waits will never be e-mailed: recorded as done, so that no later run loads it again.
     sent, failed = [], []
     sender = Sender()
     try:
-        for n in deliverable(due):
+        for n in deliverable(due, settled=settled):
             with translation.override(recipient_language(n.recipient, n.hub)):
                 text = notification_text(n)
                 message = email_message(
@@ -434,7 +475,7 @@ def send_immediate_emails(notification_ids: list[int], attempt: int = 1) -> dict
             (sent if sender.send(message) else failed).append(n.pk)
     finally:
         sender.close()
-        mark_emailed(sent)
+        mark_emailed(sent + sorted(settled))
     if failed:
         retry_later(send_immediate_emails, attempt=attempt, notification_ids=failed)
     return {"sent": len(sent), "failed": len(failed)}

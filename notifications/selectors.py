@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from accounts.roles import SITE_ADMINISTRATORS
+from accounts.urls_absolute import page_link
 from notifications.models import Follow
 
 # Wagtail's log actions of an actual publication (a scheduled one included, not its scheduling).
@@ -163,9 +164,9 @@ def last_logged_user_id(page_id: int, actions) -> int | None:
 def project_url(page) -> str:
     """A live project's page; a draft's proposal page (which its people may open)."""
     if page.live:
-        return page.get_url() or ""
+        return page_link(page)
     index = page.get_parent().specific
-    index_url = index.get_url() or ""
+    index_url = page_link(index)
     if not index_url or not hasattr(index, "reverse_subpage"):
         return ""
     return index_url.rstrip("/") + "/" + index.reverse_subpage("proposal", args=[page.pk])

@@ -15,6 +15,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.urls_absolute import absolute_url
 from notifications.models import EmailFrequency, EmailPreference, EventKind
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,6 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
 
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
     """The absolute link for e-mails (and their ``List-Unsubscribe`` header)."""
-    from notifications.emails import absolute_url
-
     return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)]))
 
 

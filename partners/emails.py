@@ -13,13 +13,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.urls_absolute import absolute_url
 from partners.models import PartnerInvitation, PartnerRole, PartnershipEvent
 
 logger = logging.getLogger(__name__)
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _send(*, recipient_email: str, language: str, template: str, context: dict) -> None:
@@ -50,7 +47,7 @@ def partnership_email_send(event_id: int) -> None:
                 "partner": partnership.partner,
                 "hub": partnership.hub,
                 "recipient": member.user,
-                "organisation_url": _absolute(reverse("partner_manage", args=[partnership.partner.slug])),
+                "organisation_url": absolute_url(reverse("partner_manage", args=[partnership.partner.slug])),
             },
         )
     logger.info("Partnership %s: %s notified", partnership.pk, event.to_status)
@@ -76,7 +73,7 @@ def invitation_email_send(invitation_id: int) -> None:
             "invitation": invitation,
             "partner": invitation.partner,
             "inviter": inviter,
-            "accept_url": _absolute(invitation.get_absolute_url()),
+            "accept_url": absolute_url(invitation.get_absolute_url()),
         },
     )
 

@@ -108,9 +108,14 @@ def hub_partnerships(hub: HubPage, *, status: str = "") -> QuerySet[Partnership]
     return partnerships.order_by("partner__name")
 
 
+def pending_partnerships() -> QuerySet[Partnership]:
+    """Applications waiting for a coordinator's decision, in every hub."""
+    return Partnership.objects.filter(status=PartnershipStatus.APPLIED)
+
+
 def pending_partnerships_for_coordinator(user) -> QuerySet[Partnership]:
     """Applications waiting in the hubs this person coordinates (every hub for site administrators)."""
-    applied = Partnership.objects.filter(status=PartnershipStatus.APPLIED).select_related("partner", "hub")
+    applied = pending_partnerships().select_related("partner", "hub")
     if is_site_administrator(user):
         return applied.order_by("applied_at")
     if not user.is_authenticated:

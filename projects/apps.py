@@ -11,4 +11,8 @@ class ProjectsConfig(AppConfig):
 
         signals.connect()
 
+        from projects import wagtail_mail
+
+        wagtail_mail.connect()
+
         from projects import hub_hooks  # noqa: F401 (registers the Wagtail hook that adds a hub's project list)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from accounts.urls_absolute import page_absolute_url
 from projects.models import ProjectPage
 
 logger = logging.getLogger(__name__)
@@ -23,10 +24,6 @@ CHANGES_REQUESTED = "changes_requested"
 PUBLISHED = "published"
 CANCELLED = "cancelled"
 EVENTS = (SUBMITTED, CHANGES_REQUESTED, PUBLISHED, CANCELLED)
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def proposal_email_send(*, page_id: int, event: str, comment: str = "", resubmitted: bool = False) -> None:
@@ -57,9 +54,9 @@ def proposal_email_send(*, page_id: int, event: str, comment: str = "", resubmit
 def _page_url(page: ProjectPage) -> str:
     """Where the proposer sees the project: its public page once live, else the proposal's page."""
     if page.live:
-        return page.get_full_url() or _absolute(page.url or "/")
+        return page_absolute_url(page)
     index = page.get_parent().specific
-    index_url = index.get_full_url() or _absolute(index.url or "/")
+    index_url = page_absolute_url(index)
     return index_url.rstrip("/") + "/" + index.reverse_subpage("proposal", args=[page.pk])
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from accounts.urls_absolute import absolute_url, page_absolute_url
 from goals.models import GOAL_NUMBERS, Goal
 from projects import selectors
 
@@ -16,7 +17,16 @@ FEED_LENGTH = 30
 
 
 class _ProjectsFeed(Feed):
+    """Every address in a feed is on ``SITE_URL`` (``accounts.urls_absolute``), whichever host the
+    request came in on, like the e-mails' links."""
+
     feed_type = Atom1Feed
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Django puts the feed's own address on the request's host.
+        feed.feed["feed_url"] = absolute_url(request.path)
+        return feed
 
     def item_title(self, item):
         return item.title
@@ -25,10 +35,10 @@ class _ProjectsFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.full_url or item.url or "/"
+        return page_absolute_url(item)
 
     def item_guid(self, item):
-        return item.full_url or f"project-{item.pk}"
+        return page_absolute_url(item)
 
     def item_pubdate(self, item):
         return item.first_published_at
@@ -54,7 +64,7 @@ class HubProjectsFeed(_ProjectsFeed):
         return _("Projects of %(hub)s") % {"hub": index.get_hub().title}
 
     def link(self, index):
-        return index.url
+        return page_absolute_url(index)
 
     def subtitle(self, index):
         return _("New projects of the partners of %(hub)s.") % {"hub": index.get_hub().title}
@@ -80,7 +90,7 @@ class GoalProjectsFeed(_ProjectsFeed):
         return _("Projects for goal %(number)s: %(name)s") % {"number": goal.number, "name": goal.short_name}
 
     def link(self, goal):
-        return goal.get_absolute_url()
+        return absolute_url(goal.get_absolute_url())
 
     def subtitle(self, goal):
         return goal.title

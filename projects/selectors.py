@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
     DateField,
@@ -360,6 +361,20 @@ STATE_WAITING = "waiting"
 STATE_CHANGES_REQUESTED = "changes_requested"
 STATE_PUBLISHED = "published"
 STATE_CANCELLED = "cancelled"
+
+
+def proposals_awaiting_review(page_ids) -> set[int]:
+    """Those of these projects whose review waits for a coordinator: a workflow in progress (not
+    waiting for the proposer's changes), what Wagtail's "Awaiting your review" dashboard lists."""
+    ids = [str(pk) for pk in page_ids]
+    if not ids:
+        return set()
+    states = WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=ids,
+    )
+    return {int(pk) for pk in states.values_list("object_id", flat=True)}
 
 
 def proposal_status(page: ProjectPage) -> ProposalStatus | None:

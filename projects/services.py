@@ -18,7 +18,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
-from wagtail.users.models import UserProfile
 
 from cms.sanitise import active_content, sanitise_html
 from partners.models import Partner, PartnershipStatus
@@ -224,7 +223,6 @@ def project_propose(
     page.slug = _unique_slug(index, page.title)
     _full_clean(page)
     with transaction.atomic():
-        _wagtail_notifications_off(actor)
         index.add_child(instance=page)
         revision = page.save_revision(user=actor, log_action=True)
         workflow = page.get_workflow()
@@ -233,17 +231,6 @@ def project_propose(
         workflow.start(page, actor)
     logger.info("Project %s proposed by %s (revision %s)", page.pk, actor.pk, revision.pk)
     return page
-
-
-def _wagtail_notifications_off(proposer) -> None:
-    """The proposer hears from ``projects.emails``; Wagtail's own approved/rejected notices would link
-    into an admin they cannot open. People who use the admin keep their own preferences."""
-    if proposer.has_perm("wagtailadmin.access_admin"):
-        return
-    profile = UserProfile.get_for_user(proposer)
-    if profile.approved_notifications or profile.rejected_notifications:
-        profile.approved_notifications = profile.rejected_notifications = False
-        profile.save(update_fields=["approved_notifications", "rejected_notifications"])
 
 
 def project_proposal_update(

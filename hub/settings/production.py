@@ -4,10 +4,13 @@ Run behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 """
 
 import os
+from urllib.parse import urlsplit
 
 os.environ["DEBUG"] = "false"
 
-from hub.env import env_bool, env_int, env_list, env_str
+from django.http.request import validate_host
+
+from hub.env import env_bool, env_int, env_list, env_site_url, env_str
 from hub.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -22,6 +25,15 @@ if not ALLOWED_HOSTS:
 
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS must list the site's host names.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
+# Links in e-mails and feeds: SITE_URL, else https:// and the first allowed host when that is one
+# host name (not a wildcard); it must be a host the site answers to, or every link would be dead.
+_first_host = ALLOWED_HOSTS[0]
+SITE_URL = env_site_url("SITE_URL", None if _first_host.startswith((".", "*")) else f"https://{_first_host}")
+WAGTAILADMIN_BASE_URL = SITE_URL
+if not validate_host(urlsplit(SITE_URL).hostname or "", ALLOWED_HOSTS):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"The host of SITE_URL ({SITE_URL}) must be one of ALLOWED_HOSTS.")
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

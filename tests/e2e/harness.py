@@ -78,7 +78,7 @@ class LiveServer:
                 "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                 "EMAIL_FILE_PATH": str(self.outbox),
                 "MEDIA_ROOT": str(self.media),
-                "WAGTAILADMIN_BASE_URL": self.url,
+                "SITE_URL": self.url,
             }
         )
         if self.shared_cache_dir is not None:

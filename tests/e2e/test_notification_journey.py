@@ -194,7 +194,7 @@ def test_a_citizen_follows_a_project_hears_live_gets_the_digest_and_unsubscribes
     # The weekly digest run, as cron starts it, writes to the server's outbox with its addresses.
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(live_asgi_server.outbox)
-    settings.WAGTAILADMIN_BASE_URL = live_asgi_server.url
+    settings.SITE_URL = live_asgi_server.url
     out = StringIO()
     call_command("send_digests", "weekly", "--now", stdout=out)
     assert out.getvalue().startswith("1 weekly digests sent to 1 people (2 notifications"), out.getvalue()

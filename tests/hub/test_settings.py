@@ -7,12 +7,13 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hub.env import env_bool, env_int, env_list, env_str
+from hub.env import env_bool, env_int, env_list, env_site_url, env_str
 from hub.settings.base import BASE_DIR
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"}
+    environment = {key: value for key, value in os.environ.items() if key not in unset}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
@@ -53,6 +54,43 @@ def test_production_refuses_to_start_without_allowed_hosts_and_names_it():
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_derives_site_url_from_the_allowed_host_and_wagtail_uses_it():
+    script = "from django.conf import settings; print(settings.SITE_URL, settings.WAGTAILADMIN_BASE_URL)"
+    result = _manage("shell", "-c", script, SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["https://dugnad.example.no", "https://dugnad.example.no"]
+
+
+def test_production_refuses_a_site_url_on_a_host_it_does_not_serve():
+    result = _manage("check", SECRET_KEY=secrets.token_urlsafe(64), SITE_URL="https://annen.example.no", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "The host of SITE_URL (https://annen.example.no) must be one of ALLOWED_HOSTS." in result.stderr
+
+
+def test_production_needs_site_url_when_the_allowed_hosts_are_a_wildcard():
+    env = {**PRODUCTION, "ALLOWED_HOSTS": ".example.no"}
+    result = _manage("check", SECRET_KEY=secrets.token_urlsafe(64), **env)
+
+    assert result.returncode != 0
+    assert "The environment variable SITE_URL must be set." in result.stderr
+
+
+@pytest.mark.parametrize("value", ["dugnad.example.no", "https://dugnad.example.no/sub/", "ftp://x", "http://x:port"])
+def test_a_malformed_site_url_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv("SITE_URL", value)
+
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be the site's address"):
+        env_site_url("SITE_URL", "http://127.0.0.1:8000")
+
+
+def test_site_url_loses_its_trailing_slash(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://dugnad.example.no:8443/")
+
+    assert env_site_url("SITE_URL") == "https://dugnad.example.no:8443"
 
 
 def test_a_malformed_boolean_setting_names_the_variable(monkeypatch):

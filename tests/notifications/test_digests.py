@@ -28,7 +28,7 @@ DAILY = EmailFrequency.DAILY
 
 @pytest.fixture(autouse=True)
 def _site_address(settings):
-    settings.WAGTAILADMIN_BASE_URL = BASE_URL
+    settings.SITE_URL = BASE_URL
 
 
 def _everything_daily(user):

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import PageViewRestriction
 
 from cms.models import HubPage
-from discussions.models import Comment, CommentingSuspension
+from discussions.models import Comment, CommentingSuspension, CommentReport
 from notifications import emails, services
 from notifications.emails import (
     EMAILED_BY_SOURCE,
@@ -35,7 +35,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 @pytest.fixture(autouse=True)
 def _site_address(settings):
-    settings.WAGTAILADMIN_BASE_URL = BASE_URL
+    settings.SITE_URL = BASE_URL
 
 
 # --- Preferences ----------------------------------------------------------------------------------
@@ -257,6 +257,8 @@ def test_the_same_notification_is_emailed_once(scene, django_capture_on_commit_c
 
 def test_a_report_of_a_hidden_comment_still_reaches_the_coordinators(scene, django_capture_on_commit_callbacks):
     prefer(scene.coordinator, waiting=EmailFrequency.IMMEDIATELY)
+    # The report is still open when the e-mail goes out (one that was dealt with no longer waits).
+    CommentReport.objects.create(comment=Comment.objects.get(author=scene.bob), reporter=scene.alice, reason="spam")
     with django_capture_on_commit_callbacks() as callbacks:
         notify_one(scene, EventKind.WAITING, scene.coordinator, actor=scene.alice, data={"subject": "report"})
     _hide_comment(scene)

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _site_address(settings):
-    settings.WAGTAILADMIN_BASE_URL = BASE_URL
+    settings.SITE_URL = BASE_URL
 
 
 def _path(user, kind) -> str:

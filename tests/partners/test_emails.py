@@ -153,7 +153,7 @@ def test_every_decision_is_mailed_with_its_reason(
         assert f"Reason: {reason}" in english.body
     else:
         assert "Reason:" not in english.body
-    manage_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("partner_manage", args=[partner.slug])
+    manage_url = settings.SITE_URL + reverse("partner_manage", args=[partner.slug])
     assert manage_url in english.body
 
 
