@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import DataExport
+from accounts.urls_absolute import absolute_url
 
 
 def data_export_ready_send(data_export: DataExport) -> None:
     """Tell the person their copy is ready; the link leads to the page that offers it after log-in."""
     user = data_export.user
     context = {
-        "data_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("personal_data"),
+        "data_url": absolute_url(reverse("personal_data")),
         "expires_at": data_export.expires_at,
     }
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):

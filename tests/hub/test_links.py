@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from accounts.services import data_export_request
 from discussions import services as discussions
 from notifications.digests import send_digests
 from notifications.models import EmailFrequency, EventKind
@@ -94,7 +95,11 @@ def _act(page, user, action, capture, comment=""):
         task_state.task.specific.on_action(task_state.specific, user, action, comment=comment)
 
 
-def test_every_link_in_every_email_and_feed_is_on_site_url_and_resolves(client, django_capture_on_commit_callbacks):
+def test_every_link_in_every_email_and_feed_is_on_site_url_and_resolves(
+    client, django_capture_on_commit_callbacks, settings
+):
+    # The scene's commenters wrote a moment ago; waiting between comments is not what this checks.
+    settings.DISCUSSIONS_COMMENT_INTERVAL_SECONDS = 0
     capture = django_capture_on_commit_callbacks
     scene = notify_scene_create()
     coordinator = scene.coordinator
@@ -170,6 +175,12 @@ def test_every_link_in_every_email_and_feed_is_on_site_url_and_resolves(client, 
     mail.outbox.clear()
     send_digests(EmailFrequency.WEEKLY)
     assert follower.email in {message.to[0] for message in mail.outbox}
+    checked += _check_outbox(client)
+
+    # A copy of one's data is ready.
+    with capture(execute=True):
+        data_export_request(user=scene.alice)
+    assert [message.to for message in mail.outbox] == [[scene.alice.email]]
     checked += _check_outbox(client)
 
     # The feeds: the hub's projects and the goal's.
