@@ -118,6 +118,9 @@ DEFAULT_FREQUENCIES = {
     EventKind.REPLY: EmailFrequency.IMMEDIATELY,
     EventKind.MENTION: EmailFrequency.IMMEDIATELY,
     EventKind.DECISION: EmailFrequency.IMMEDIATELY,
+    # Applications, proposals and reports wait for a coordinator: they hear at once, as Wagtail's own
+    # review e-mail used to tell them (those are no longer sent for proposals).
+    EventKind.WAITING: EmailFrequency.IMMEDIATELY,
 }
 DEFAULT_FREQUENCY = EmailFrequency.WEEKLY
 

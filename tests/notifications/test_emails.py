@@ -41,14 +41,14 @@ def _site_address(settings):
 # --- Preferences ----------------------------------------------------------------------------------
 
 
-def test_replies_mentions_and_decisions_come_at_once_by_default_the_rest_weekly():
+def test_replies_mentions_decisions_and_waiting_items_come_at_once_by_default_the_rest_weekly():
     user = UserFactory()
 
     frequencies = email_frequencies(user)
 
     assert list(frequencies) == list(EventKind.values)
     immediate = {kind for kind, frequency in frequencies.items() if frequency == EmailFrequency.IMMEDIATELY}
-    assert immediate == {EventKind.REPLY, EventKind.MENTION, EventKind.DECISION}
+    assert immediate == {EventKind.REPLY, EventKind.MENTION, EventKind.DECISION, EventKind.WAITING}
     assert {frequencies[k] for k in set(EventKind.values) - immediate} == {EmailFrequency.WEEKLY}
 
 

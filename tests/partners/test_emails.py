@@ -60,13 +60,14 @@ def languages(monkeypatch):
     return seen
 
 
-def test_an_application_mails_the_partner_s_active_administrators_only(
+def test_an_application_mails_the_partner_s_active_administrators_and_the_hub_s_coordinators(
     partner, admin_en, admin_default, hub, coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.partnership_apply(actor=admin_en, partner=partner, hub=hub, accept_terms=True)
 
-    assert sorted(message.to[0] for message in mailoutbox) == sorted([admin_en.email, admin_default.email])
+    recipients = sorted(message.to[0] for message in mailoutbox)
+    assert recipients == sorted([admin_en.email, admin_default.email, coordinator.email])
     assert all(len(message.to) == 1 and not message.cc and not message.bcc for message in mailoutbox)
 
 

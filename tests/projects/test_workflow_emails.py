@@ -51,10 +51,11 @@ def test_each_step_of_a_proposal_mails_each_person_once_in_their_language(
     coordinator.preferred_language = "en"
     coordinator.save()
     EmailPreference.objects.create(user=coordinator, kind=EventKind.WAITING, frequency=EmailFrequency.IMMEDIATELY)
-    # Another coordinator keeps the default (the weekly digest), and a superuser reviews anywhere.
-    coordinator_create(scene.hub, preferred_language="nb")
+    # Another coordinator keeps the default (at once too), and a superuser reviews anywhere.
+    other = coordinator_create(scene.hub, preferred_language="nb")
     user_create(is_superuser=True, is_staff=True)
     waiting = (coordinator.email, _in("en", "The proposal “%(project)s” waits for your review", project=TITLE))
+    other_waiting = (other.email, _in("nb", "The proposal “%(project)s” waits for your review", project=TITLE))
 
     # Everything happens while Bokmål is active: nobody gets it unless it is their language.
     with translation.override("nb"):
@@ -64,6 +65,7 @@ def test_each_step_of_a_proposal_mails_each_person_once_in_their_language(
             [
                 (proposer.email, _in("nn", "Your project proposal “%(title)s” is waiting for review", title=TITLE)),
                 waiting,
+                other_waiting,
             ]
         )
 
@@ -78,7 +80,11 @@ def test_each_step_of_a_proposal_mails_each_person_once_in_their_language(
         with django_capture_on_commit_callbacks(execute=True):
             services.project_proposal_update(page=page, **fields)
         assert _sent(mailoutbox) == sorted(
-            [(proposer.email, _in("nn", "Your changes to “%(title)s” are waiting for review", title=TITLE)), waiting]
+            [
+                (proposer.email, _in("nn", "Your changes to “%(title)s” are waiting for review", title=TITLE)),
+                waiting,
+                other_waiting,
+            ]
         )
 
         _act(page, coordinator, "approve", django_capture_on_commit_callbacks)
