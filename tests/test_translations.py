@@ -33,8 +33,8 @@ NOT_SOURCE = {
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]*\}")
 
 
-def _catalogue(locale_dir: Path, language: str) -> polib.POFile:
-    return polib.pofile(str(locale_dir / language / "LC_MESSAGES" / "django.po"))
+def _catalogue(locale_dir: Path, language: str, domain: str = "django") -> polib.POFile:
+    return polib.pofile(str(locale_dir / language / "LC_MESSAGES" / f"{domain}.po"))
 
 
 def _msgids(catalogue: polib.POFile) -> set[tuple[str, str]]:
@@ -103,9 +103,10 @@ def _allauth_entries() -> list[polib.POEntry]:
     ]
 
 
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
 @pytest.mark.parametrize("language", ["nb", "nn"])
-def test_the_third_party_catalogue_is_complete(language):
-    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, language)
+def test_the_third_party_catalogue_is_complete(language, domain):
+    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, language, domain)
 
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
@@ -115,11 +116,12 @@ def test_the_third_party_catalogue_is_complete(language):
     assert not fuzzy, f"fuzzy: {fuzzy[:20]}"
 
 
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
 @pytest.mark.parametrize("language", ["nb", "nn"])
-def test_the_third_party_translations_keep_every_placeholder(language):
+def test_the_third_party_translations_keep_every_placeholder(language, domain):
     # Also %d, %s and %(name)r, which allauth and Django use, and the HTML tags in their messages.
     placeholder = re.compile(rf"{PLACEHOLDER.pattern}|%\([a-z_0-9]+\)[rsd]|%[sd]|<[^>]+>")
-    for entry in _catalogue(THIRD_PARTY_LOCALE_DIR, language).translated_entries():
+    for entry in _catalogue(THIRD_PARTY_LOCALE_DIR, language, domain).translated_entries():
         for translation, source in _translations_with_sources(entry):
             assert sorted(set(placeholder.findall(translation))) == sorted(set(placeholder.findall(source))), (
                 f"{language}: {source!r} -> {translation!r}"

@@ -149,3 +149,27 @@ def test_nynorsk_falls_back_to_bokmal_where_wagtail_has_no_nynorsk():
 
     assert bokmal == "Kontrollpanel"
     assert nynorsk == bokmal
+
+
+@pytest.mark.parametrize(
+    ("language", "main_menu", "broken_link"),
+    [
+        # "Main menu" is missing from Wagtail's Bokmål JavaScript catalogue: ours has it, in both.
+        ("nb", "Hovedmeny", "Brutt lenke"),
+        # Wagtail has no Nynorsk JavaScript catalogue: its Bokmål fills in, never the English.
+        ("nn", "Hovudmeny", "Brutt lenke"),
+        ("en", "Main menu", "Broken link"),
+    ],
+)
+def test_the_admin_javascript_catalogue_follows_the_language(client, admin_pages, language, main_menu, broken_link):
+    coordinator, _pages = admin_pages
+    client.force_login(coordinator)
+    client.cookies["django_language"] = language
+
+    script = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode("unicode_escape")
+
+    if language == "en":
+        assert '"Main menu"' not in script  # an English catalogue is empty: the msgid is the text
+    else:
+        assert f'"Main menu": "{main_menu}"' in script
+        assert f'"Broken link": "{broken_link}"' in script
