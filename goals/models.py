@@ -36,7 +36,7 @@ def goal_number_of(code: str) -> int:
 class LocalisedTitles(models.Model):
     """Picks `<field>_en`, `<field>_nn` or `<field>_nb` by the active language; see `catalogue_language`.
 
-    A Nynorsk text may be empty (indicators have none yet): Nynorsk readers then get the Bokmål one.
+    A Nynorsk text may be empty (the Nynorsk files may lack a row): Nynorsk readers then get Bokmål.
 
     An abstract model rather than a plain mixin so that migrations do not import it as a base.
     """

@@ -1,4 +1,4 @@
-"""Loads Dugnad's Nynorsk goal and target titles (goals/data/sdg/*.nn.yml) into the new fields."""
+"""Loads Dugnad's Nynorsk goal, target and indicator titles (goals/data/sdg/*.nn.yml) into the new fields."""
 
 from django.db import migrations
 

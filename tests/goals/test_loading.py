@@ -129,11 +129,12 @@ BOKMAL_ONLY = re.compile(
 )
 
 
-def test_every_goal_and_target_has_a_nynorsk_title_without_bokmal_words():
+def test_every_goal_target_and_indicator_has_a_nynorsk_title_without_bokmal_words():
     rows = [(f"goal {g.number} short name", g.short_name_nb, g.short_name_nn) for g in Goal.objects.all()]
     rows += [(f"goal {g.number}", g.title_nb, g.title_nn) for g in Goal.objects.all()]
     rows += [(f"target {t.code}", t.title_nb, t.title_nn) for t in Target.objects.all()]
-    assert len(rows) == 17 + 17 + 169
+    rows += [(f"indicator {i.code}", i.title_nb, i.title_nn) for i in Indicator.objects.all()]
+    assert len(rows) == 17 + 17 + 169 + 252
 
     for name, bokmal, nynorsk in rows:
         assert nynorsk.strip(), f"{name} has no Nynorsk title"
@@ -145,6 +146,7 @@ def test_every_goal_and_target_has_a_nynorsk_title_without_bokmal_words():
 def test_nynorsk_is_optional_per_row_and_per_file(data_copy):
     (data_copy / "global_goals.nn.yml").write_text("1-short: 'Utrydde fattigdom'\n", encoding="utf-8")
     (data_copy / "global_targets.nn.yml").unlink()
+    (data_copy / "global_indicators.nn.yml").unlink()
 
     catalogue = read_catalogue(data_copy)
 
@@ -166,9 +168,11 @@ def test_nynorsk_data_migration_fills_the_nynorsk_titles_of_existing_rows():
     migration = importlib.import_module("goals.migrations.0004_load_nynorsk_titles")
     Goal.objects.update(short_name_nn="", title_nn="")
     Target.objects.update(title_nn="")
+    Indicator.objects.update(title_nn="")
 
     migration.load(apps, schema_editor=None)
 
     assert not Goal.objects.filter(title_nn="").exists()
     assert not Target.objects.filter(title_nn="").exists()
+    assert not Indicator.objects.filter(title_nn="").exists()
     assert Goal.objects.get(number=1).title_nn == "Utrydde fattigdom i all form, overalt"
