@@ -23,9 +23,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "sdg"
 
 # Our language code -> the suffix of the source files. Every key is in both.
 SOURCE_LANGUAGES = {"en": "en", "nb": "nb_NO"}
-# Dugnad's own Nynorsk translation (see data/sdg/README.md): its keys must be source keys, but it
-# may lack some or be missing altogether (indicators): those rows get an empty Nynorsk text, shown
-# in Bokmål.
+# Dugnad's own Nynorsk translation (see data/sdg/README.md): its keys must be source keys, but a
+# file may lack some or be missing altogether: those rows get an empty Nynorsk text, shown in Bokmål.
 NYNORSK_SUFFIX = "nn"
 
 _GOAL_KEY = re.compile(r"^(?P<number>\d+)-(?P<kind>short|title)$")
