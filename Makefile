@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP_VERSION := 26.3
 INSTALLED := $(VENV)/.installed
 VENDOR := static/vendor/.copied
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po) $(wildcard locale_third_party/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po) $(wildcard locale_third_party/*/LC_MESSAGES/django*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -44,6 +44,9 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
 	$(BIN)/python scripts/compile_messages.py $<
 
 locale_third_party/%/LC_MESSAGES/django.mo: locale_third_party/%/LC_MESSAGES/django.po $(INSTALLED)
+	$(BIN)/python scripts/compile_messages.py $<
+
+locale_third_party/%/LC_MESSAGES/djangojs.mo: locale_third_party/%/LC_MESSAGES/djangojs.po $(INSTALLED)
 	$(BIN)/python scripts/compile_messages.py $<
 
 # The task worker (e-mails, notifications) runs in the background beside the server and stops with it

@@ -2,11 +2,12 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
@@ -101,11 +102,15 @@ def hub_moderation_workflow_ensure(*, hub: HubPage) -> Workflow:
     all) then wait for the coordinators of *this* hub, never another's. Site administrators approve
     too, as they count as coordinators of every hub (``cms.permissions.is_hub_coordinator``). Called
     by ``hub_coordinators_group_ensure``, so the hub must already have its coordinators group.
+
+    The names are stored, so they are written in the hub's own language, whoever runs this in
+    whichever language (Wagtail shows them as they are in the admin, on the pages and in e-mails).
     """
+    with translation.override(hub.default_language or settings.LANGUAGE_CODE):
+        name = (_("Review in %(hub)s") % {"hub": hub.title})[:WORKFLOW_NAME_MAX_LENGTH]
+        task_name = _("Coordinators of %(hub)s") % {"hub": hub.title}
     with transaction.atomic():
         link = WorkflowPage.objects.filter(page=hub).select_related("workflow").first()
-        name = _("Review in %(hub)s") % {"hub": hub.title}
-        name = name[:WORKFLOW_NAME_MAX_LENGTH]
         if link is not None:
             workflow = link.workflow
         else:
@@ -124,7 +129,7 @@ def hub_moderation_workflow_ensure(*, hub: HubPage) -> Workflow:
             .first()
         )
         if task is None:
-            task = GroupApprovalTask.objects.create(name=_("Coordinators of %(hub)s") % {"hub": hub.title})
+            task = GroupApprovalTask.objects.create(name=task_name)
             WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
         elif not task.active:
             task.active = True

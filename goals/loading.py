@@ -2,8 +2,9 @@
 
 `load_catalogue` backs both the data migration and `manage.py load_sdg_catalogue`, so it takes an
 app registry and never imports the models: the migration passes its historical registry, the
-command the live one. It may therefore only set fields that exist as of migration 0002; a later
-change to what it writes needs a new data migration with its own copy of the old behaviour.
+command the live one. It sets only the fields the given registry's models have, so migration 0002
+(before the Nynorsk fields existed) loads English and Bokmål and 0004 adds the Nynorsk texts; any
+other change to what it writes needs a new data migration with its own copy of the old behaviour.
 """
 
 import logging
@@ -20,8 +21,11 @@ logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "sdg"
 
-# Our language code -> the suffix of the source files.
+# Our language code -> the suffix of the source files. Every key is in both.
 SOURCE_LANGUAGES = {"en": "en", "nb": "nb_NO"}
+# Dugnad's own Nynorsk translation (see data/sdg/README.md): its keys must be source keys, but a
+# file may lack some or be missing altogether: those rows get an empty Nynorsk text, shown in Bokmål.
+NYNORSK_SUFFIX = "nn"
 
 _GOAL_KEY = re.compile(r"^(?P<number>\d+)-(?P<kind>short|title)$")
 _TARGET_KEY = re.compile(r"^(?P<goal>\d+)-(?P<target>\d+|[a-z])-title$")
@@ -79,7 +83,10 @@ def _read_yaml(path: Path) -> dict[str, str]:
 
 
 def _read_pair(data_dir: Path, kind: str) -> dict[str, dict[str, str]]:
-    """Reads `global_<kind>.<lang>.yml` for every language; key -> {"en": ..., "nb": ...}."""
+    """Reads `global_<kind>.<lang>.yml` for every language; key -> {"en": ..., "nb": ..., "nn": ...}.
+
+    "nn" is "" where the Nynorsk file lacks the key or does not exist.
+    """
     by_language = {
         language: _read_yaml(data_dir / f"global_{kind}.{suffix}.yml") for language, suffix in SOURCE_LANGUAGES.items()
     }
@@ -87,7 +94,15 @@ def _read_pair(data_dir: Path, kind: str) -> dict[str, dict[str, str]]:
     if keys["en"] != keys["nb"]:
         differing = sorted(keys["en"] ^ keys["nb"])
         raise CatalogueError(f"global_{kind}: keys present in one language only: {differing[:10]}")
-    return {key: {language: texts[key] for language, texts in by_language.items()} for key in keys["en"]}
+    nynorsk_path = data_dir / f"global_{kind}.{NYNORSK_SUFFIX}.yml"
+    nynorsk = _read_yaml(nynorsk_path) if nynorsk_path.exists() else {}
+    unknown = sorted(set(nynorsk) - keys["en"])
+    if unknown:
+        raise CatalogueError(f"{nynorsk_path.name}: keys not in the source files: {unknown[:10]}")
+    return {
+        key: {**{language: texts[key] for language, texts in by_language.items()}, "nn": nynorsk.get(key, "")}
+        for key in keys["en"]
+    }
 
 
 def _match(pattern: re.Pattern, key: str, kind: str) -> re.Match:
@@ -106,11 +121,11 @@ def read_catalogue(data_dir: Path | None = None) -> Catalogue:
         match = _match(_GOAL_KEY, key, "goals")
         goal = catalogue.goals.setdefault(int(match["number"]), {})
         prefix = "short_name" if match["kind"] == "short" else "title"
-        goal[f"{prefix}_en"], goal[f"{prefix}_nb"] = texts["en"], texts["nb"]
+        goal[f"{prefix}_en"], goal[f"{prefix}_nb"], goal[f"{prefix}_nn"] = texts["en"], texts["nb"], texts["nn"]
     if set(catalogue.goals) != set(OFFICIAL_GOAL_COLOURS):
         raise CatalogueError(f"global_goals: expected goals 1 to 17, found {sorted(catalogue.goals)}")
     for number, goal in catalogue.goals.items():
-        if set(goal) != {"short_name_en", "short_name_nb", "title_en", "title_nb"}:
+        if not {"short_name_en", "short_name_nb", "title_en", "title_nb"} <= set(goal):
             raise CatalogueError(f"global_goals: goal {number} lacks a short name or a title")
         goal["colour"] = OFFICIAL_GOAL_COLOURS[number]
         goal["text_colour"] = readable_text_colour(goal["colour"])
@@ -120,7 +135,12 @@ def read_catalogue(data_dir: Path | None = None) -> Catalogue:
         if int(match["goal"]) not in catalogue.goals:
             raise CatalogueError(f"global_targets: {key!r} belongs to no goal")
         code = f"{int(match['goal'])}.{match['target']}"
-        catalogue.targets[code] = {"title_en": texts["en"], "title_nb": texts["nb"], "sort_key": target_sort_key(code)}
+        catalogue.targets[code] = {
+            "title_en": texts["en"],
+            "title_nb": texts["nb"],
+            "title_nn": texts["nn"],
+            "sort_key": target_sort_key(code),
+        }
 
     for key, texts in _read_pair(data_dir, "indicators").items():
         match = _match(_INDICATOR_KEY, key, "indicators")
@@ -131,6 +151,7 @@ def read_catalogue(data_dir: Path | None = None) -> Catalogue:
         catalogue.indicators[code] = {
             "title_en": texts["en"],
             "title_nb": texts["nb"],
+            "title_nn": texts["nn"],
             "sort_key": indicator_sort_key(code),
             "target_code": target_code,
         }
@@ -146,6 +167,9 @@ def _upsert(model, key_field: str, rows: dict, foreign_key: str | None = None) -
     """
     summary = LoadSummary()
     existing = {getattr(row, key_field): row for row in model._default_manager.all()}
+    # A historical model (migration 0002) lacks the fields added later; it gets what it has.
+    known = {f.attname for f in model._meta.concrete_fields}
+    rows = {key: {name: value for name, value in values.items() if name in known} for key, values in rows.items()}
     for key, values in rows.items():
         row = existing.get(key)
         if row is None:

@@ -16,13 +16,16 @@ hex_colour_validator = RegexValidator(r"^#[0-9A-F]{6}$", _("Enter a colour as #R
 
 
 def catalogue_language() -> str:
-    """Which stored language to show for the active Django language: "en" or "nb".
+    """Which stored language to show for the active Django language: "en", "nn" or "nb".
 
-    The source data has English and Bokmål only, no Nynorsk, so Nynorsk readers (and any language
-    the site might add before the data has it) get Bokmål, the site's default language.
+    Any other language the site might add before the data has it gets Bokmål, the site's default.
     """
     language = (get_language() or "").lower()
-    return "en" if language == "en" or language.startswith("en-") else "nb"
+    if language == "en" or language.startswith("en-"):
+        return "en"
+    if language == "nn" or language.startswith("nn-"):
+        return "nn"
+    return "nb"
 
 
 def goal_number_of(code: str) -> int:
@@ -31,7 +34,9 @@ def goal_number_of(code: str) -> int:
 
 
 class LocalisedTitles(models.Model):
-    """Picks `<field>_en` or `<field>_nb` by the active language; see `catalogue_language`.
+    """Picks `<field>_en`, `<field>_nn` or `<field>_nb` by the active language; see `catalogue_language`.
+
+    A Nynorsk text may be empty (the Nynorsk files may lack a row): Nynorsk readers then get Bokmål.
 
     An abstract model rather than a plain mixin so that migrations do not import it as a base.
     """
@@ -40,7 +45,7 @@ class LocalisedTitles(models.Model):
         abstract = True
 
     def _localised(self, field: str) -> str:
-        return getattr(self, f"{field}_{catalogue_language()}")
+        return getattr(self, f"{field}_{catalogue_language()}") or getattr(self, f"{field}_nb")
 
     @property
     def title(self) -> str:
@@ -53,8 +58,10 @@ class Goal(LocalisedTitles):
     )
     short_name_en = models.CharField(_("short name (English)"), max_length=100)
     short_name_nb = models.CharField(_("short name (Bokmål)"), max_length=100)
+    short_name_nn = models.CharField(_("short name (Nynorsk)"), max_length=100, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_nb = models.CharField(_("title (Bokmål)"), max_length=300)
+    title_nn = models.CharField(_("title (Nynorsk)"), max_length=300, blank=True)
     colour = models.CharField(
         _("colour"), max_length=7, validators=[hex_colour_validator], help_text=_("The goal's official colour.")
     )
@@ -94,6 +101,7 @@ class Target(LocalisedTitles):
     code = models.CharField(_("code"), max_length=8, unique=True, help_text=_("For example 11.6 or 1.a."))
     title_en = models.TextField(_("title (English)"))
     title_nb = models.TextField(_("title (Bokmål)"))
+    title_nn = models.TextField(_("title (Nynorsk)"), blank=True)
     sort_key = models.PositiveIntegerField(
         _("sort key"), editable=False, help_text=_("Puts numbered targets before lettered ones: 1.1 … 1.5, 1.a, 1.b.")
     )
@@ -121,6 +129,7 @@ class Indicator(LocalisedTitles):
     code = models.CharField(_("code"), max_length=12, unique=True, help_text=_("For example 11.6.1."))
     title_en = models.TextField(_("title (English)"))
     title_nb = models.TextField(_("title (Bokmål)"))
+    title_nn = models.TextField(_("title (Nynorsk)"), blank=True)
     sort_key = models.PositiveIntegerField(_("sort key"), editable=False)
 
     class Meta:

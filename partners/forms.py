@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import linebreaks
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES
@@ -47,7 +48,7 @@ class PartnerProfileForm(forms.Form):
     """An organisation's public profile: used to register a new one and by its administrators to edit it."""
 
     name = forms.CharField(
-        label=_field("name").verbose_name.capitalize(),
+        label=capfirst(_field("name").verbose_name),
         max_length=_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )

@@ -33,8 +33,8 @@ NOT_SOURCE = {
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]*\}")
 
 
-def _catalogue(locale_dir: Path, language: str) -> polib.POFile:
-    return polib.pofile(str(locale_dir / language / "LC_MESSAGES" / "django.po"))
+def _catalogue(locale_dir: Path, language: str, domain: str = "django") -> polib.POFile:
+    return polib.pofile(str(locale_dir / language / "LC_MESSAGES" / f"{domain}.po"))
 
 
 def _msgids(catalogue: polib.POFile) -> set[tuple[str, str]]:
@@ -52,13 +52,19 @@ def test_the_catalogue_is_complete(language):
     assert not fuzzy, f"{language}: fuzzy: {fuzzy[:20]}"
 
 
+def _translations_with_sources(entry: polib.POEntry) -> list[tuple[str, str]]:
+    """(translation, the English it translates): nb and nn have two forms, singular (0) and plural (1)."""
+    if not entry.msgid_plural:
+        return [(entry.msgstr, entry.msgid)]
+    return [(text, entry.msgid if form == 0 else entry.msgid_plural) for form, text in entry.msgstr_plural.items()]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_every_placeholder(language):
     for entry in _catalogue(LOCALE_DIR, language).translated_entries():
-        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        for translation in translations:
-            assert sorted(PLACEHOLDER.findall(translation)) == sorted(PLACEHOLDER.findall(entry.msgid)), (
-                f"{language}: {entry.msgid!r} -> {translation!r}"
+        for translation, source in _translations_with_sources(entry):
+            assert sorted(PLACEHOLDER.findall(translation)) == sorted(PLACEHOLDER.findall(source)), (
+                f"{language}: {source!r} -> {translation!r}"
             )
 
 
@@ -97,25 +103,28 @@ def _allauth_entries() -> list[polib.POEntry]:
     ]
 
 
-def test_the_third_party_catalogue_is_complete():
-    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, "nn")
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_the_third_party_catalogue_is_complete(language, domain):
+    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, language, domain)
 
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
-    assert catalogue.metadata["Language"] == "nn"
+    assert catalogue.metadata["Language"] == language
     assert len(catalogue) > 0
     assert not untranslated, f"untranslated: {untranslated[:20]}"
     assert not fuzzy, f"fuzzy: {fuzzy[:20]}"
 
 
-def test_the_third_party_translations_keep_every_placeholder():
-    # Also %d and %s, which allauth uses, and the HTML tags in its messages.
-    placeholder = re.compile(rf"{PLACEHOLDER.pattern}|%[sd]|<[^>]+>")
-    for entry in _catalogue(THIRD_PARTY_LOCALE_DIR, "nn").translated_entries():
-        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        for translation in translations:
-            assert sorted(placeholder.findall(translation)) == sorted(placeholder.findall(entry.msgid)), (
-                f"nn: {entry.msgid!r} -> {translation!r}"
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_the_third_party_translations_keep_every_placeholder(language, domain):
+    # Also %d, %s and %(name)r, which allauth and Django use, and the HTML tags in their messages.
+    placeholder = re.compile(rf"{PLACEHOLDER.pattern}|%\([a-z_0-9]+\)[rsd]|%[sd]|<[^>]+>")
+    for entry in _catalogue(THIRD_PARTY_LOCALE_DIR, language, domain).translated_entries():
+        for translation, source in _translations_with_sources(entry):
+            assert sorted(set(placeholder.findall(translation))) == sorted(set(placeholder.findall(source))), (
+                f"{language}: {source!r} -> {translation!r}"
             )
 
 

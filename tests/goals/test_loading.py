@@ -1,4 +1,5 @@
 import importlib
+import re
 import shutil
 from io import StringIO
 
@@ -118,3 +119,60 @@ def test_a_broken_file_leaves_the_database_untouched(data_copy):
         call_command("load_sdg_catalogue", data_dir=str(data_copy), stdout=StringIO())
 
     assert snapshot() == before
+
+
+# Words that only Bokmål spells this way; in Nynorsk they read ikkje, heile, vere, berekraftig, innan…
+BOKMAL_ONLY = re.compile(
+    r"\b(ikke|hele|være|bærekraftige?|innen|fremme|fremmer|deres|hvert?|hvor|byer|gjøre|blant annet|mennesker|"
+    r"tjenester|forurensning|utslipp|sykdommer|også|noen|barn og unge|særlig de)\b",
+    re.IGNORECASE,
+)
+
+
+def test_every_goal_target_and_indicator_has_a_nynorsk_title_without_bokmal_words():
+    rows = [(f"goal {g.number} short name", g.short_name_nb, g.short_name_nn) for g in Goal.objects.all()]
+    rows += [(f"goal {g.number}", g.title_nb, g.title_nn) for g in Goal.objects.all()]
+    rows += [(f"target {t.code}", t.title_nb, t.title_nn) for t in Target.objects.all()]
+    rows += [(f"indicator {i.code}", i.title_nb, i.title_nn) for i in Indicator.objects.all()]
+    assert len(rows) == 17 + 17 + 169 + 252
+
+    for name, bokmal, nynorsk in rows:
+        assert nynorsk.strip(), f"{name} has no Nynorsk title"
+        assert not BOKMAL_ONLY.search(nynorsk), f"{name}: Bokmål word in {nynorsk!r}"
+        if BOKMAL_ONLY.search(bokmal):
+            assert nynorsk != bokmal, f"{name}: the Nynorsk title is the Bokmål one"
+
+
+def test_nynorsk_is_optional_per_row_and_per_file(data_copy):
+    (data_copy / "global_goals.nn.yml").write_text("1-short: 'Utrydde fattigdom'\n", encoding="utf-8")
+    (data_copy / "global_targets.nn.yml").unlink()
+    (data_copy / "global_indicators.nn.yml").unlink()
+
+    catalogue = read_catalogue(data_copy)
+
+    assert catalogue.goals[1]["short_name_nn"] == "Utrydde fattigdom"
+    assert catalogue.goals[1]["title_nn"] == ""
+    assert catalogue.targets["1.1"]["title_nn"] == ""
+    assert catalogue.indicators["1.1.1"]["title_nn"] == ""
+
+
+def test_read_catalogue_refuses_a_nynorsk_key_the_source_lacks(data_copy):
+    path = data_copy / "global_targets.nn.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "1-99-title: 'Ukjend'\n", encoding="utf-8")
+
+    with pytest.raises(CatalogueError, match="not in the source files"):
+        read_catalogue(data_copy)
+
+
+def test_nynorsk_data_migration_fills_the_nynorsk_titles_of_existing_rows():
+    migration = importlib.import_module("goals.migrations.0004_load_nynorsk_titles")
+    Goal.objects.update(short_name_nn="", title_nn="")
+    Target.objects.update(title_nn="")
+    Indicator.objects.update(title_nn="")
+
+    migration.load(apps, schema_editor=None)
+
+    assert not Goal.objects.filter(title_nn="").exists()
+    assert not Target.objects.filter(title_nn="").exists()
+    assert not Indicator.objects.filter(title_nn="").exists()
+    assert Goal.objects.get(number=1).title_nn == "Utrydde fattigdom i all form, overalt"

@@ -16,6 +16,10 @@ TARGET_11_6_NB = (
     "Innen 2030, reduser byens ugunstige miljøpåvirkning per innbygger, inkludert ved å være spesielt "
     "oppmerksom på luftkvaliteten og kommunal og annen avfallshåndtering"
 )
+TARGET_11_6_NN = (
+    "Innan 2030 redusere den negative miljøverknaden per innbyggjar i byane, mellom anna ved å leggje særleg "
+    "vekt på luftkvalitet og handtering av kommunalt avfall og anna avfall"
+)
 
 
 def test_catalogue_has_17_goals_169_targets_and_one_indicator_per_code():
@@ -91,8 +95,8 @@ def test_sort_keys_order_codes_as_people_read_them():
         ("en", "Sustainable cities and communities", "Make cities", TARGET_11_6_EN, "Proportion of municipal"),
         ("en-gb", "Sustainable cities and communities", "Make cities", TARGET_11_6_EN, "Proportion of municipal"),
         ("nb", "Bærekraftige byer og lokalsamfunn", "Gjøre byer", TARGET_11_6_NB, "Andel"),
-        # There is no Nynorsk in the source data: Nynorsk readers get Bokmål.
-        ("nn", "Bærekraftige byer og lokalsamfunn", "Gjøre byer", TARGET_11_6_NB, "Andel"),
+        # Dugnad's own Nynorsk translation (goals/data/sdg/README.md).
+        ("nn", "Berekraftige byar og lokalsamfunn", "Gjere byar", TARGET_11_6_NN, "Del av det kommunale"),
     ],
 )
 def test_accessors_follow_the_active_language(language, goal_short, goal_title_start, target_title, indicator_start):

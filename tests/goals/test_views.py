@@ -64,13 +64,25 @@ def test_goal_list_is_in_bokmal_by_default_and_english_on_request(client):
     assert "Sustainable cities and communities" in english
 
 
-def test_goal_list_is_in_bokmal_for_nynorsk_readers(client):
+def test_goal_list_is_in_nynorsk_for_nynorsk_readers(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nn"
 
     html = client.get(reverse("goal_list")).content.decode()
 
     assert '<html lang="nn"' in html
-    assert "Bærekraftige byer og lokalsamfunn" in html
+    assert "Berekraftige byar og lokalsamfunn" in html
+    assert "Bærekraftige byer og lokalsamfunn" not in html
+
+
+def test_goal_page_shows_the_nynorsk_goal_and_target_titles_to_nynorsk_readers(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nn"
+
+    html = client.get(reverse("goal_detail", kwargs={"number": 1})).content.decode()
+
+    assert "Utrydde fattigdom i all form, overalt" in html
+    assert "Innan 2030 utrydde ekstrem fattigdom for alle menneske overalt" in html
+    assert "Utrydde alle former for fattigdom i hele verden" not in html
+    assert "Innen 2030" not in html
 
 
 def test_goal_detail_shows_the_goal_its_targets_and_their_indicators(client):
