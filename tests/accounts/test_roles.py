@@ -43,11 +43,12 @@ def test_site_administrators_run_the_wagtail_admin_pages_media_and_users():
     )
 
 
-def test_hub_coordinators_reach_the_admin_and_may_upload_pictures_but_hold_no_page_rights():
+def test_hub_coordinators_reach_the_admin_and_may_choose_pictures_but_hold_no_page_rights():
+    """Uploading is their own hub's group's right, in its own collection (tests/cms/test_permissions.py)."""
     group = Group.objects.get(name=HUB_COORDINATORS)
 
     assert codenames(group) == {"wagtailadmin.access_admin"}
-    assert collection_codenames(group) == {"add_image", "choose_image", "add_document", "choose_document"}
+    assert collection_codenames(group) == {"choose_image", "choose_document"}
     assert not GroupPagePermission.objects.filter(group=group).exists()
 
 
