@@ -97,37 +97,44 @@ def _allauth_entries() -> list[polib.POEntry]:
     ]
 
 
-def test_the_third_party_catalogue_is_complete():
-    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, "nn")
+# Nynorsk (allauth ships none) and Bokmål (corrections to allauth's own, e.g. "Bekreftelsese-post").
+THIRD_PARTY_LANGUAGES = ["nb", "nn"]
+
+
+@pytest.mark.parametrize("language", THIRD_PARTY_LANGUAGES)
+def test_the_third_party_catalogue_is_complete(language):
+    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, language)
 
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
-    assert catalogue.metadata["Language"] == "nn"
+    assert catalogue.metadata["Language"] == language
     assert len(catalogue) > 0
     assert not untranslated, f"untranslated: {untranslated[:20]}"
     assert not fuzzy, f"fuzzy: {fuzzy[:20]}"
 
 
-def test_the_third_party_translations_keep_every_placeholder():
+@pytest.mark.parametrize("language", THIRD_PARTY_LANGUAGES)
+def test_the_third_party_translations_keep_every_placeholder(language):
     # Also %d and %s, which allauth uses, and the HTML tags in its messages.
     placeholder = re.compile(rf"{PLACEHOLDER.pattern}|%[sd]|<[^>]+>")
-    for entry in _catalogue(THIRD_PARTY_LOCALE_DIR, "nn").translated_entries():
+    for entry in _catalogue(THIRD_PARTY_LOCALE_DIR, language).translated_entries():
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for translation in translations:
             assert sorted(placeholder.findall(translation)) == sorted(placeholder.findall(entry.msgid)), (
-                f"nn: {entry.msgid!r} -> {translation!r}"
+                f"{language}: {entry.msgid!r} -> {translation!r}"
             )
 
 
-def test_the_third_party_catalogue_covers_every_allauth_string():
+@pytest.mark.parametrize("language", THIRD_PARTY_LANGUAGES)
+def test_the_third_party_catalogue_covers_every_allauth_string(language):
     """An allauth upgrade that adds strings fails here; locale_third_party/README.md says what to do."""
     wanted = {(entry.msgctxt or "", entry.msgid, entry.msgid_plural or "") for entry in _allauth_entries()}
-    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, "nn")
+    catalogue = _catalogue(THIRD_PARTY_LOCALE_DIR, language)
     held = {(entry.msgctxt or "", entry.msgid, entry.msgid_plural or "") for entry in catalogue if not entry.obsolete}
 
     missing = sorted(msgid for _context, msgid, _plural in wanted - held)
     assert len(wanted) > 100
-    assert not missing, f"allauth strings without a Nynorsk translation (see locale_third_party/README.md): {missing}"
+    assert not missing, f"{language}: allauth strings not translated (see locale_third_party/README.md): {missing}"
 
 
 def test_allauth_pages_are_in_nynorsk():
