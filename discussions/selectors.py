@@ -11,11 +11,14 @@ import html
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from discussions import permissions
-from discussions.models import Comment, ForumIndexPage, Thread
+from discussions.models import Comment, CommentingSuspension, ForumIndexPage, Thread
 
 QUOTE_LENGTH = 140
 
@@ -93,6 +96,8 @@ class Viewer:
     can_moderate: bool
     verified: bool
     suspended: bool
+    # The suspension in force when ``suspended``: its end and reason are shown to the person.
+    suspension: CommentingSuspension | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -134,6 +139,9 @@ def viewer_for(user, thread: Thread) -> Viewer:
     when_open = can_comment_other if thread.locked else can_comment
     authenticated = user is not None and user.is_authenticated
     verified = when_open or (authenticated and permissions.has_verified_email(user))
+    suspension = (
+        permissions.current_suspension(user, thread.hub_id) if authenticated and verified and not when_open else None
+    )
     return Viewer(
         user=user,
         thread=thread,
@@ -143,8 +151,47 @@ def viewer_for(user, thread: Thread) -> Viewer:
         can_comment_when_locked=can_comment if thread.locked else can_comment_other,
         can_moderate=permissions.can_moderate_thread(user, thread),
         verified=verified,
-        suspended=bool(authenticated and verified and not when_open and permissions.is_suspended(user, thread.hub_id)),
+        suspended=suspension is not None,
+        suspension=suspension,
     )
+
+
+def suspension_until(suspension: CommentingSuspension) -> str:
+    """When the suspension ends, as the reader's language writes a date and time."""
+    return date_format(timezone.localtime(suspension.ends_at), "DATETIME_FORMAT")
+
+
+def suspension_message(suspension: CommentingSuspension, *, topic: bool = False) -> str:
+    """Tell a suspended person until when, and why (the reason the coordinator gave)."""
+    values = {"until": suspension_until(suspension), "reason": suspension.reason.strip()}
+    if topic:
+        if values["reason"]:
+            return (
+                _(
+                    "A coordinator has suspended you from opening topics and commenting in this hub until %(until)s. "
+                    "Reason: %(reason)s"
+                )
+                % values
+            )
+        return (
+            _("A coordinator has suspended you from opening topics and commenting in this hub until %(until)s.")
+            % values
+        )
+    if values["reason"]:
+        return (
+            _("A coordinator has suspended you from commenting in this hub until %(until)s. Reason: %(reason)s")
+            % values
+        )
+    return _("A coordinator has suspended you from commenting in this hub until %(until)s.") % values
+
+
+def suspension_json(suspension: CommentingSuspension) -> dict[str, str]:
+    """The suspension as the JSON error tells it to the browser."""
+    return {
+        "until": suspension.ends_at.isoformat(),
+        "until_text": suspension_until(suspension),
+        "reason": suspension.reason,
+    }
 
 
 @dataclass

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cms.page_cache import content_changed
-from discussions import events, live
+from discussions import events, live, selectors
 from discussions.models import (
     ChangeType,
     Comment,
@@ -38,8 +38,8 @@ from discussions.permissions import (
     can_moderate_thread,
     can_open_topic,
     can_report_comment,
+    current_suspension,
     has_verified_email,
-    is_suspended,
 )
 from discussions.rendering import Mentionable, render_comment
 
@@ -75,8 +75,9 @@ def _why_not_comment(actor, thread: Thread) -> str:
         return _("Confirm your e-mail address before you comment.")
     if thread.locked:
         return _("This thread is locked: nobody can comment in it.")
-    if is_suspended(actor, thread.hub_id):
-        return _("You cannot comment in this hub for now: a coordinator has suspended you.")
+    suspension = current_suspension(actor, thread.hub_id)
+    if suspension is not None:
+        return selectors.suspension_message(suspension)
     return _("You cannot comment in this thread.")
 
 
@@ -473,8 +474,9 @@ def topic_open(*, actor, forum, title: str, body: str) -> tuple[Thread, Comment]
     _require_user(actor)
     hub = forum.get_hub()
     if hub is None or not can_open_topic(actor, hub):
-        if hub is not None and has_verified_email(actor):
-            raise PermissionDenied(_("You cannot open topics in this hub for now: a coordinator has suspended you."))
+        suspension = current_suspension(actor, hub.pk) if hub is not None and has_verified_email(actor) else None
+        if suspension is not None:
+            raise PermissionDenied(selectors.suspension_message(suspension, topic=True))
         raise PermissionDenied(_("Confirm your e-mail address before you open a topic."))
     title = (title or "").strip()
     errors = {}

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from discussions import services
 from discussions.models import Comment, CommentReport, ModerationAction, ModerationActionKind, Thread
@@ -200,21 +201,29 @@ def test_unverified_people_cannot_post_and_are_told_why(client, scene):
     assert "Confirm your e-mail address to take part in the discussion." in block
 
 
-def test_suspended_people_cannot_post_and_are_told_why(client, scene):
-    services.user_suspend(
+def test_suspended_people_cannot_post_and_are_told_until_when_and_why(client, scene):
+    suspension = services.user_suspend(
         actor=scene.coordinator,
         hub=scene.hub,
         user=scene.alice,
         ends_at=timezone.now() + timedelta(days=3),
-        reason="Tone",
+        reason="Personangrep mot Bob",
     )
+    until = "until " + date_format(timezone.localtime(suspension.ends_at), "DATETIME_FORMAT")
     client.force_login(scene.alice)
     response = _json_post(client, _post_url(scene.thread), {"body": "Hei"})
-    assert response.status_code == 403 and "suspended" in response.json()["error"]
+    error = response.json()
+    assert response.status_code == 403
+    assert until in error["error"] and "Reason: Personangrep mot Bob" in error["error"]
+    assert error["suspension"]["until"] == suspension.ends_at.isoformat()
+    assert error["suspension"]["reason"] == "Personangrep mot Bob"
     response = client.post(_post_url(scene.thread), {"body": "Teksten min"})
-    assert response.status_code == 403 and "Teksten min</textarea>" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 403 and "Teksten min</textarea>" in html
+    assert until in html and "Personangrep mot Bob" in html
     block = _block(client.get(scene.project.url).content.decode())
     assert 'id="comment-form"' not in block and "suspended you from commenting" in block
+    assert until in block and "Reason: Personangrep mot Bob" in block
     # In another hub nothing changes.
     assert (
         _json_post(
