@@ -369,6 +369,10 @@ def test_coordinators_hide_and_show_comments_with_a_reason(client, scene):
     block = _block(client.get(scene.project.url).content.decode())
     assert "This comment was hidden by a moderator." in block and "Stygg" not in block
     client.force_login(scene.coordinator)
+    # The confirmation shows the coordinator the text they are about to restore, not the placeholder.
+    confirm = client.get(reverse("discussions:comment_unhide", args=[comment.pk])).content.decode()
+    assert "The text that will be shown again" in confirm and "<p>Stygg</p>" in confirm
+    assert "This comment was hidden by a moderator." not in confirm
     assert client.post(reverse("discussions:comment_unhide", args=[comment.pk]), {"reason": "Ok"}).status_code == 303
     comment.refresh_from_db()
     assert not comment.is_hidden

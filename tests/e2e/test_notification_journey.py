@@ -43,6 +43,12 @@ def nb(message: str, **params) -> str:
         return gettext(message) % params if params else gettext(message)
 
 
+def nb_label(label) -> str:
+    """A lazily translated label (a model choice's) as the Bokmål page shows it."""
+    with translation.override("nb"):
+        return str(label)
+
+
 def nb_js(message: str, **params) -> str:
     """A ``{% translate %}`` message that static/js/notifications.js fills in, as it shows it.
 
@@ -179,10 +185,22 @@ def test_a_citizen_follows_a_project_hears_live_gets_the_digest_and_unsubscribes
     assert_accessible(page)
 
     # The citizen wants both kinds in the weekly digest (the defaults, chosen explicitly here).
+    # The choices are one compact table (kind × how often), not a 2,800 px column of radios: at
+    # 1280 px the whole page fits in little more than one screen, and at 320 px nothing scrolls sideways.
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/notifications/settings/")
+    assert page.evaluate("() => document.documentElement.scrollHeight") <= 1300
+    # Each radio is named by its row and its column, so a screen reader says both.
     for kind in (EventKind.COMMENT, EventKind.PROJECT_UPDATE):
-        page.check(f"input[name={kind.value}][value={EmailFrequency.WEEKLY.value}]")
+        name = f"{nb_label(kind.label)} {nb_label(EmailFrequency.WEEKLY.label)}"
+        page.get_by_role("radio", name=name, exact=True).check()
+    expect(page.get_by_role("radio", checked=True)).to_have_count(len(page.locator("tbody tr").all()))
     assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    expect(page.locator("label[for=id_comment_2]")).to_be_visible()  # each radio's own label, under its kind
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name=nb("Save e-mail choices")).click()
     expect(page.get_by_text(nb("Your e-mail choices have been saved."))).to_be_visible()
     chosen = dict(EmailPreference.objects.filter(user=citizen).values_list("kind", "frequency"))
