@@ -7,6 +7,9 @@ add markup beyond that subset.
 
 ``@Name`` mentions a participant of the thread: the longest participant name that follows the
 ``@`` (case does not matter) becomes a highlighted mention, and the service learns whom to tell.
+``@"Name"`` (or with “…” or «…») says exactly where a name ends, for a name that is followed by
+letters or that is the start of another participant's name. Both work without JavaScript; the
+comment form's autocomplete (static/js/mentions.js) only helps to type them.
 """
 
 from collections.abc import Iterable
@@ -92,9 +95,9 @@ def _split_mentions(text: str, candidates: list[Mentionable], mentioned: set[int
             continue
         if position > plain_start:
             tokens.append(_text_token(text[plain_start:position]))
-        end = position + 1 + len(match.name)
-        tokens.append(_mention_token(match, text[position:end]))
-        mentioned.add(match.user_id)
+        mention, end = match
+        tokens.append(_mention_token(mention, "@" + text[position + 1 : end].strip('"“”«»')))
+        mentioned.add(mention.user_id)
         plain_start = end
         position = text.find("@", end)
     if plain_start < len(text):
@@ -102,13 +105,27 @@ def _split_mentions(text: str, candidates: list[Mentionable], mentioned: set[int
     return tokens
 
 
-def _mention_at(text: str, start: int, candidates: list[Mentionable]) -> Mentionable | None:
+QUOTES = {'"': '"', "“": "”", "«": "»"}
+
+
+def _mention_at(text: str, start: int, candidates: list[Mentionable]) -> tuple[Mentionable, int] | None:
+    """The participant mentioned by the ``@`` before ``start``, and where the mention ends."""
     if start > 1 and (text[start - 2].isalnum()):  # an e-mail address, not a mention
+        return None
+    closing = QUOTES.get(text[start : start + 1])
+    if closing is not None:
+        end_quote = text.find(closing, start + 1)
+        if end_quote == -1:
+            return None
+        quoted = " ".join(text[start + 1 : end_quote].split()).casefold()
+        for candidate in candidates:
+            if " ".join(candidate.name.split()).casefold() == quoted:
+                return candidate, end_quote + 1
         return None
     for candidate in candidates:
         end = start + len(candidate.name)
         if text[start:end].casefold() == candidate.name.casefold() and (end == len(text) or not text[end].isalnum()):
-            return candidate
+            return candidate, end
     return None
 
 

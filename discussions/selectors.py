@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from discussions import permissions
 from discussions.models import Comment, CommentingSuspension, ForumIndexPage, Thread
+from discussions.rendering import Mentionable
 
 QUOTE_LENGTH = 140
 
@@ -293,3 +294,34 @@ def forum_topics(hub) -> QuerySet[Thread]:
 def forum_topic(hub, thread_id: int) -> Thread | None:
     """One topic of ``hub``'s forum (not a project's thread), with its hub."""
     return Thread.objects.select_related("hub", "author").filter(pk=thread_id, hub=hub, project__isnull=True).first()
+
+
+def thread_mentionable(thread: Thread) -> list[Mentionable]:
+    """People one can @mention in ``thread``: those who have written in it (and who opened it)."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = set(
+        Comment.objects.filter(thread=thread, author__isnull=False).values_list("author_id", flat=True).distinct()
+    )
+    if thread.author_id:
+        user_ids.add(thread.author_id)
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).only("pk", "display_name")
+    return [Mentionable(user_id=user.pk, name=user.display_name) for user in users if user.display_name]
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def mention_suggestions(thread: Thread, query: str, *, exclude_user_id: int | None = None) -> list[str]:
+    """Display names (never addresses) of the thread's participants whose name, or a word of it,
+    starts with ``query``; at most ``MENTION_SUGGESTIONS``, alphabetical."""
+    wanted = " ".join(query.split()).casefold()
+    names = set()
+    for person in thread_mentionable(thread):
+        if person.user_id == exclude_user_id:
+            continue
+        name = " ".join(person.name.split())
+        folded = name.casefold()
+        if not wanted or folded.startswith(wanted) or any(word.startswith(wanted) for word in folded.split()):
+            names.add(name)
+    return sorted(names, key=str.casefold)[:MENTION_SUGGESTIONS]

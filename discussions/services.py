@@ -41,7 +41,7 @@ from discussions.permissions import (
     current_suspension,
     has_verified_email,
 )
-from discussions.rendering import Mentionable, render_comment
+from discussions.rendering import render_comment
 
 logger = logging.getLogger(__name__)
 
@@ -114,19 +114,6 @@ def _check_rate(actor, limits: CommentLimits) -> None:
         raise CommentRateLimited(message, retry_after=seconds)
 
 
-def _mentionable(thread: Thread) -> list[Mentionable]:
-    """People one can @mention in ``thread``: those who have written in it (and who opened it)."""
-    from django.contrib.auth import get_user_model
-
-    user_ids = set(
-        Comment.objects.filter(thread=thread, author__isnull=False).values_list("author_id", flat=True).distinct()
-    )
-    if thread.author_id:
-        user_ids.add(thread.author_id)
-    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).only("pk", "display_name", "email")
-    return [Mentionable(user_id=user.pk, name=user.display_name) for user in users if user.display_name]
-
-
 def _rendered(actor, thread: Thread, body: str, limits: CommentLimits):
     body = (body or "").strip()
     if not body:
@@ -142,7 +129,7 @@ def _rendered(actor, thread: Thread, body: str, limits: CommentLimits):
                 )
             }
         )
-    rendered = render_comment(body, mentionable=_mentionable(thread))
+    rendered = render_comment(body, mentionable=selectors.thread_mentionable(thread))
     if limits.max_links is not None and rendered.link_count > limits.max_links:
         raise ValidationError(
             {

@@ -138,6 +138,24 @@ def _error_dict(error: ValidationError) -> dict[str, list[str]]:
 # --- Threads ---------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET"])
+def thread_participants(request, thread_id: int):
+    """``?q=Ka``: display names of the thread's participants for the @mention autocomplete (JSON).
+
+    Only for someone logged in who may comment in the thread; names only, never e-mail addresses.
+    """
+    if not request.user.is_authenticated:
+        return _json_error(403, _("Log in to comment."))
+    thread = _thread_or_404(request, thread_id)
+    if not selectors.viewer_for(request.user, thread).can_comment:
+        return _json_error(403, why_not_comment(request.user, thread))
+    query = request.GET.get("q", "")[:100]
+    names = selectors.mention_suggestions(thread, query, exclude_user_id=request.user.pk)
+    response = JsonResponse({"participants": [{"name": name} for name in names]})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def thread_redirect(request, thread_id: int):
     """``/threads/<id>/``: the thread's own page (its project's ``#discussion``, or the forum topic)."""
     thread = _thread_or_404(request, thread_id)

@@ -410,3 +410,41 @@ def test_a_project_without_a_thread_shows_no_block(client, scene):
     project = project_create(index)
     Thread.objects.filter(project=project).delete()
     assert 'id="discussion"' not in client.get(project.url).content.decode()
+
+
+def test_the_mention_autocomplete_lists_the_threads_people_by_name_only(client, scene):
+    url = reverse("discussions:thread_participants", args=[scene.thread.pk])
+    carl = commenter_create(display_name="Carl Bergersen")
+    comment_create(scene.thread, author=scene.bob, body="Hei", html="<p>Hei</p>")
+    comment_create(scene.thread, author=carl, body="Hei", html="<p>Hei</p>")
+    comment_create(scene.topic, author=commenter_create(display_name="Berit Annen"), body="Hei", html="<p>Hei</p>")
+
+    # Anonymous visitors get nothing; neither does someone who may not comment (unverified).
+    assert client.get(url, {"q": "b"}).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(url, {"q": "b"}).status_code == 403
+
+    client.force_login(scene.alice)
+    response = client.get(url, {"q": "ber"})
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    # A word of the name may match; only this thread's people; names only, never addresses.
+    assert response.json() == {"participants": [{"name": "Carl Bergersen"}]}
+    everyone = client.get(url).json()["participants"]
+    assert everyone == [{"name": "Bob Dahl"}, {"name": "Carl Bergersen"}]
+    assert "@" not in client.get(url).content.decode()
+    # The person asking is not suggested to themselves.
+    client.force_login(scene.bob)
+    assert client.get(url, {"q": "b"}).json() == {"participants": [{"name": "Carl Bergersen"}]}
+
+
+def test_the_comment_form_carries_the_autocomplete_and_a_typed_mention_resolves_without_javascript(client, scene):
+    comment_create(scene.thread, author=scene.bob, body="Hei", html="<p>Hei</p>")
+    client.force_login(scene.alice)
+    block = _block(client.get(scene.project.url).content.decode())
+    url = reverse("discussions:thread_participants", args=[scene.thread.pk])
+    assert f'data-mentions-url="{url}"' in block and 'role="listbox"' in block and "js/mentions.js" in block
+
+    assert client.post(_post_url(scene.thread), {"body": 'Takk, @"Bob Dahl"!'}).status_code == 303
+    comment = Comment.objects.filter(thread=scene.thread, author=scene.alice).get()
+    assert list(comment.mentions.all()) == [scene.bob]
+    assert f'<span class="mention" data-user="{scene.bob.pk}">@Bob Dahl</span>!' in comment.html
