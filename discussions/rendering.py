@@ -1,9 +1,4 @@
-"""Comments are written in a small Markdown subset and stored as sanitised HTML.
-
-The subset: paragraphs and line breaks, *emphasis* and **strong**, bulleted and numbered lists,
-links (``[text](https://…)`` and bare addresses), and ``>`` quotes. Raw HTML is not parsed (it is
-shown as text), and the result passes through an allow-list anyway, so nothing a person types can
-add markup beyond that subset.
+"""Comments are written in the site's Markdown subset (``cms.markdown``) and stored as sanitised HTML.
 
 ``@Name`` mentions a participant of the thread: the longest participant name that follows the
 ``@`` (case does not matter) becomes a highlighted mention, and the service learns whom to tell.
@@ -15,18 +10,9 @@ comment form's autocomplete (static/js/mentions.js) only helps to type them.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import nh3
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-user"}, "ol": {"start"}}
-ALLOWED_CLASSES = {"span": {"mention"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-
-_markdown = MarkdownIt("zero", {"linkify": True, "breaks": True}).enable(
-    ["emphasis", "list", "link", "blockquote", "linkify", "newline"]
-)
+from cms.markdown import render_markdown
 
 
 @dataclass(frozen=True)
@@ -45,25 +31,15 @@ class RenderedComment:
 def render_comment(body: str, *, mentionable: Iterable[Mentionable] = ()) -> RenderedComment:
     """Render ``body`` to sanitised HTML, highlighting mentions of ``mentionable`` people."""
     candidates = sorted((m for m in mentionable if m.name.strip()), key=lambda m: len(m.name), reverse=True)
-    tokens = _markdown.parse(body or "")
     mentioned: set[int] = set()
-    links = 0
-    for token in tokens:
-        if token.type != "inline" or not token.children:
-            continue
-        links += sum(1 for child in token.children if child.type == "link_open")
-        token.children = _with_mentions(token.children, candidates, mentioned)
-    html = _markdown.renderer.render(tokens, _markdown.options, {})
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow ugc",
-        strip_comments=True,
-    ).strip()
-    return RenderedComment(html=clean, mentioned_user_ids=frozenset(mentioned), link_count=links)
+    rendered = render_markdown(
+        body or "",
+        inline=lambda children: _with_mentions(children, candidates, mentioned),
+        extra_tags=frozenset({"span"}),
+        extra_attributes={"span": {"data-user"}},
+        extra_classes={"span": {"mention"}},
+    )
+    return RenderedComment(html=rendered.html, mentioned_user_ids=frozenset(mentioned), link_count=rendered.link_count)
 
 
 def _with_mentions(children: list[Token], candidates: list[Mentionable], mentioned: set[int]) -> list[Token]:

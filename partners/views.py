@@ -138,7 +138,9 @@ def apply(request, page):
         terms=terms,
     )
 
-    if action == "new" and new_form.is_valid():
+    if action == "new" and new_form.wants_preview:
+        new_form.show_preview()
+    elif action == "new" and new_form.is_valid():
         fields = new_form.service_fields()
         partner = None
         try:
@@ -222,7 +224,9 @@ def manage(request, slug: str):
         if not can_edit:
             raise PermissionDenied(_("Only the organisation's administrators can edit it."))
         form = PartnerProfileForm(request.POST, request.FILES, user=request.user, partner=partner)
-        if form.is_valid():
+        if form.wants_preview:
+            form.show_preview()
+        elif form.is_valid():
             fields = form.service_fields()
             try:
                 services.partner_update(
