@@ -141,7 +141,7 @@ def test_a_citizen_follows_a_project_hears_live_gets_the_digest_and_unsubscribes
     partner.get_by_role("link", name=nb("Post a progress update")).click()
     partner.wait_for_url(f"{live_asgi_server.url}/projects/{project.pk}/updates/new/")
     partner.fill("#id_text", "Landstrømanlegget er bestilt.")
-    partner.locator(".project-form button[type=submit]").click()
+    partner.locator(".project-form button[type=submit][data-variant=primary]").click()
     partner.wait_for_url(re.compile(re.escape(project.url) + r"#updates-heading$"))
     assert ProgressUpdate.objects.filter(project=project, author=partner_person).count() == 1
 
