@@ -338,3 +338,13 @@ def test_the_application_is_protected_against_cross_site_requests(index):
 
     assert response.status_code == 403
     assert not Partner.objects.exists()
+
+
+def test_enter_in_a_one_line_field_saves_rather_than_previews(client, index, user):
+    html = client.get(_apply_url(index)).content.decode()
+    form = html[html.index('<input type="hidden" name="action" value="new">') :]
+
+    # Implicit submission (Enter) uses the form's first submit button: a nameless one, like "Register and apply".
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'type="submit"' in first_button and "name=" not in first_button
+    assert form.index('name="preview"') > form.index(first_button)
