@@ -1,4 +1,4 @@
-"""Form fields every app shares: numbers written the Norwegian way.
+"""Form fields every app shares: numbers written the Norwegian way, and Markdown with a preview.
 
 People in Norway write "62,47" and "1 234,5" (a decimal comma, spaces as thousands separators);
 people who copy from a map or a spreadsheet write "62.47". Django's ``DecimalField`` reads only the
@@ -13,7 +13,10 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
+
+from cms.markdown import markdown_html
 
 # Spaces people (and number formatting) put between groups of thousands: space, no-break space,
 # narrow no-break space, thin space, and the apostrophe some spreadsheets use.
@@ -75,3 +78,36 @@ class LocalizedDecimalField(forms.DecimalField):
     def widget_attrs(self, widget):
         # No "step" or "min"/"max" attributes: they belong to type="number", which this field avoids.
         return forms.Field.widget_attrs(self, widget)
+
+
+# --- Markdown: text people write on the public site in the Markdown subset (cms.markdown) ---
+
+MARKDOWN_HELP = _(
+    "Write *italics*, **bold**, lists (lines starting with - or 1.) and links ([text](https://…)); "
+    "a blank line starts a new paragraph. Preview shows how it will look."
+)
+# The name of the submit button that asks for a preview instead of saving.
+PREVIEW = "preview"
+
+
+class MarkdownPreviewMixin:
+    """A form with Markdown fields whose "Preview" button shows the text rendered, without saving.
+
+    The button is ``<button name="preview" value="<field name>">`` (components/markdown_field.html);
+    it works without JavaScript: the view sees ``wants_preview``, saves nothing and renders the form
+    again with what was typed, and ``markdown_preview(name)`` gives the field's rendered HTML.
+    """
+
+    @property
+    def wants_preview(self) -> bool:
+        return self.is_bound and bool(self.data.get(PREVIEW))
+
+    def show_preview(self) -> None:
+        """Render the bound form again without validating it: a preview is not a failed save."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+    def markdown_preview(self, name: str) -> str | None:
+        if not self.wants_preview or self.data.get(PREVIEW) != name:
+            return None
+        return markdown_html(self.data.get(self.add_prefix(name), ""))

@@ -23,14 +23,23 @@ def has_verified_email(user: AnyUser) -> bool:
     return _active(user) and EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
+def current_suspension(user: AnyUser, hub_id: int) -> CommentingSuspension | None:
+    """The suspension in force for ``user`` in the hub (the one that ends last), or None."""
+    if not _active(user):
+        return None
+    now = timezone.now()
+    return (
+        CommentingSuspension.objects.filter(
+            user=user, hub_id=hub_id, starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True
+        )
+        .order_by("-ends_at")
+        .first()
+    )
+
+
 def is_suspended(user: AnyUser, hub_id: int) -> bool:
     """A suspension that has started, not ended and not been lifted stops ``user`` commenting in the hub."""
-    if not _active(user):
-        return False
-    now = timezone.now()
-    return CommentingSuspension.objects.filter(
-        user=user, hub_id=hub_id, starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True
-    ).exists()
+    return current_suspension(user, hub_id) is not None
 
 
 def can_moderate_thread(user: AnyUser, thread: Thread) -> bool:

@@ -11,12 +11,16 @@ import html
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from accounts.urls_absolute import page_link
 from discussions import permissions
-from discussions.models import Comment, CommentReport, ForumIndexPage, Thread
+from discussions.models import Comment, CommentingSuspension, CommentReport, ForumIndexPage, Thread
+from discussions.rendering import Mentionable
 
 QUOTE_LENGTH = 140
 
@@ -109,6 +113,8 @@ class Viewer:
     can_moderate: bool
     verified: bool
     suspended: bool
+    # The suspension in force when ``suspended``: its end and reason are shown to the person.
+    suspension: CommentingSuspension | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -150,6 +156,9 @@ def viewer_for(user, thread: Thread) -> Viewer:
     when_open = can_comment_other if thread.locked else can_comment
     authenticated = user is not None and user.is_authenticated
     verified = when_open or (authenticated and permissions.has_verified_email(user))
+    suspension = (
+        permissions.current_suspension(user, thread.hub_id) if authenticated and verified and not when_open else None
+    )
     return Viewer(
         user=user,
         thread=thread,
@@ -159,8 +168,47 @@ def viewer_for(user, thread: Thread) -> Viewer:
         can_comment_when_locked=can_comment if thread.locked else can_comment_other,
         can_moderate=permissions.can_moderate_thread(user, thread),
         verified=verified,
-        suspended=bool(authenticated and verified and not when_open and permissions.is_suspended(user, thread.hub_id)),
+        suspended=suspension is not None,
+        suspension=suspension,
     )
+
+
+def suspension_until(suspension: CommentingSuspension) -> str:
+    """When the suspension ends, as the reader's language writes a date and time."""
+    return date_format(timezone.localtime(suspension.ends_at), "DATETIME_FORMAT")
+
+
+def suspension_message(suspension: CommentingSuspension, *, topic: bool = False) -> str:
+    """Tell a suspended person until when, and why (the reason the coordinator gave)."""
+    values = {"until": suspension_until(suspension), "reason": suspension.reason.strip()}
+    if topic:
+        if values["reason"]:
+            return (
+                _(
+                    "A coordinator has suspended you from opening topics and commenting in this hub until %(until)s. "
+                    "Reason: %(reason)s"
+                )
+                % values
+            )
+        return (
+            _("A coordinator has suspended you from opening topics and commenting in this hub until %(until)s.")
+            % values
+        )
+    if values["reason"]:
+        return (
+            _("A coordinator has suspended you from commenting in this hub until %(until)s. Reason: %(reason)s")
+            % values
+        )
+    return _("A coordinator has suspended you from commenting in this hub until %(until)s.") % values
+
+
+def suspension_json(suspension: CommentingSuspension) -> dict[str, str]:
+    """The suspension as the JSON error tells it to the browser."""
+    return {
+        "until": suspension.ends_at.isoformat(),
+        "until_text": suspension_until(suspension),
+        "reason": suspension.reason,
+    }
 
 
 @dataclass
@@ -262,3 +310,34 @@ def forum_topics(hub) -> QuerySet[Thread]:
 def forum_topic(hub, thread_id: int) -> Thread | None:
     """One topic of ``hub``'s forum (not a project's thread), with its hub."""
     return Thread.objects.select_related("hub", "author").filter(pk=thread_id, hub=hub, project__isnull=True).first()
+
+
+def thread_mentionable(thread: Thread) -> list[Mentionable]:
+    """People one can @mention in ``thread``: those who have written in it (and who opened it)."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = set(
+        Comment.objects.filter(thread=thread, author__isnull=False).values_list("author_id", flat=True).distinct()
+    )
+    if thread.author_id:
+        user_ids.add(thread.author_id)
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).only("pk", "display_name")
+    return [Mentionable(user_id=user.pk, name=user.display_name) for user in users if user.display_name]
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def mention_suggestions(thread: Thread, query: str, *, exclude_user_id: int | None = None) -> list[str]:
+    """Display names (never addresses) of the thread's participants whose name, or a word of it,
+    starts with ``query``; at most ``MENTION_SUGGESTIONS``, alphabetical."""
+    wanted = " ".join(query.split()).casefold()
+    names = set()
+    for person in thread_mentionable(thread):
+        if person.user_id == exclude_user_id:
+            continue
+        name = " ".join(person.name.split())
+        folded = name.casefold()
+        if not wanted or folded.startswith(wanted) or any(word.startswith(wanted) for word in folded.split()):
+            names.add(name)
+    return sorted(names, key=str.casefold)[:MENTION_SUGGESTIONS]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cms.page_cache import content_changed
-from discussions import events, live
+from discussions import events, live, selectors
 from discussions.models import (
     ChangeType,
     Comment,
@@ -38,10 +38,10 @@ from discussions.permissions import (
     can_moderate_thread,
     can_open_topic,
     can_report_comment,
+    current_suspension,
     has_verified_email,
-    is_suspended,
 )
-from discussions.rendering import Mentionable, render_comment
+from discussions.rendering import render_comment
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ def _why_not_comment(actor, thread: Thread) -> str:
         return _("Confirm your e-mail address before you comment.")
     if thread.locked:
         return _("This thread is locked: nobody can comment in it.")
-    if is_suspended(actor, thread.hub_id):
-        return _("You cannot comment in this hub for now: a coordinator has suspended you.")
+    suspension = current_suspension(actor, thread.hub_id)
+    if suspension is not None:
+        return selectors.suspension_message(suspension)
     return _("You cannot comment in this thread.")
 
 
@@ -113,19 +114,6 @@ def _check_rate(actor, limits: CommentLimits) -> None:
         raise CommentRateLimited(message, retry_after=seconds)
 
 
-def _mentionable(thread: Thread) -> list[Mentionable]:
-    """People one can @mention in ``thread``: those who have written in it (and who opened it)."""
-    from django.contrib.auth import get_user_model
-
-    user_ids = set(
-        Comment.objects.filter(thread=thread, author__isnull=False).values_list("author_id", flat=True).distinct()
-    )
-    if thread.author_id:
-        user_ids.add(thread.author_id)
-    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).only("pk", "display_name", "email")
-    return [Mentionable(user_id=user.pk, name=user.display_name) for user in users if user.display_name]
-
-
 def _rendered(actor, thread: Thread, body: str, limits: CommentLimits):
     body = (body or "").strip()
     if not body:
@@ -141,7 +129,7 @@ def _rendered(actor, thread: Thread, body: str, limits: CommentLimits):
                 )
             }
         )
-    rendered = render_comment(body, mentionable=_mentionable(thread))
+    rendered = render_comment(body, mentionable=selectors.thread_mentionable(thread))
     if limits.max_links is not None and rendered.link_count > limits.max_links:
         raise ValidationError(
             {
@@ -502,8 +490,9 @@ def topic_open(*, actor, forum, title: str, body: str) -> tuple[Thread, Comment]
     _require_user(actor)
     hub = forum.get_hub()
     if hub is None or not can_open_topic(actor, hub):
-        if hub is not None and has_verified_email(actor):
-            raise PermissionDenied(_("You cannot open topics in this hub for now: a coordinator has suspended you."))
+        suspension = current_suspension(actor, hub.pk) if hub is not None and has_verified_email(actor) else None
+        if suspension is not None:
+            raise PermissionDenied(selectors.suspension_message(suspension, topic=True))
         raise PermissionDenied(_("Confirm your e-mail address before you open a topic."))
     title = (title or "").strip()
     errors = {}

@@ -13,6 +13,7 @@ app_name = "discussions"
 urlpatterns = [
     path("threads/<int:thread_id>/", views.thread_redirect, name="thread"),
     path("threads/<int:thread_id>/comments/", views.comment_create, name="comment_create"),
+    path("threads/<int:thread_id>/participants/", views.thread_participants, name="thread_participants"),
     path("threads/<int:thread_id>/lock/", views.thread_lock, name="thread_lock"),
     path("threads/<int:thread_id>/unlock/", views.thread_unlock, name="thread_unlock"),
     path("comments/<int:comment_id>/", views.comment_redirect, name="comment"),

@@ -36,8 +36,8 @@ from discussions.permissions import (
     can_open_topic,
     can_report_comment,
     can_view_thread,
+    current_suspension,
     has_verified_email,
-    is_suspended,
 )
 from partners.views import add_service_error
 
@@ -113,9 +113,17 @@ def why_not_comment(user, thread: Thread) -> str:
         return _("Confirm your e-mail address before you comment.")
     if thread.locked:
         return _("This thread is locked: nobody can comment in it.")
-    if is_suspended(user, thread.hub_id):
-        return _("You cannot comment in this hub for now: a coordinator has suspended you.")
+    suspension = current_suspension(user, thread.hub_id)
+    if suspension is not None:
+        return selectors.suspension_message(suspension)
     return _("You cannot comment in this thread.")
+
+
+def _json_forbidden(user, thread: Thread, message: str) -> JsonResponse:
+    """403 with the message; a suspended person's browser also gets the suspension's end and reason."""
+    suspension = current_suspension(user, thread.hub_id)
+    extra = {"suspension": selectors.suspension_json(suspension)} if suspension is not None else {}
+    return _json_error(403, message, **extra)
 
 
 def _error_dict(error: ValidationError) -> dict[str, list[str]]:
@@ -128,6 +136,24 @@ def _error_dict(error: ValidationError) -> dict[str, list[str]]:
 
 
 # --- Threads ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def thread_participants(request, thread_id: int):
+    """``?q=Ka``: display names of the thread's participants for the @mention autocomplete (JSON).
+
+    Only for someone logged in who may comment in the thread; names only, never e-mail addresses.
+    """
+    if not request.user.is_authenticated:
+        return _json_error(403, _("Log in to comment."))
+    thread = _thread_or_404(request, thread_id)
+    if not selectors.viewer_for(request.user, thread).can_comment:
+        return _json_error(403, why_not_comment(request.user, thread))
+    query = request.GET.get("q", "")[:100]
+    names = selectors.mention_suggestions(thread, query, exclude_user_id=request.user.pk)
+    response = JsonResponse({"participants": [{"name": name} for name in names]})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def thread_redirect(request, thread_id: int):
@@ -220,7 +246,7 @@ def comment_create(request, thread_id: int):
     except PermissionDenied as error:
         message = str(error) or why_not_comment(request.user, thread)
         if as_json:
-            return _json_error(403, message)
+            return _json_forbidden(request.user, thread, message)
         return _not_allowed(
             request, title=_("Write a comment"), message=message, back_url=_back_url(thread, request), kept_text=typed
         )
@@ -524,8 +550,11 @@ def forum_topic_new(request, page: ForumIndexPage):
     hub = page.get_hub()
     forum_url = page.get_url(request)
     if hub is None or not can_open_topic(request.user, hub):
-        if hub is not None and has_verified_email(request.user):
-            message = _("You cannot open topics in this hub for now: a coordinator has suspended you.")
+        suspension = (
+            current_suspension(request.user, hub.pk) if hub is not None and has_verified_email(request.user) else None
+        )
+        if suspension is not None:
+            message = selectors.suspension_message(suspension, topic=True)
         else:
             message = _("Confirm your e-mail address before you open a topic.")
         return _not_allowed(request, title=_("Open a topic"), message=message, back_url=forum_url)

@@ -54,7 +54,7 @@ def email_settings(request):
                 return redirect("notifications:email_settings")
     else:
         form = EmailPreferencesForm(initial=email_frequencies(request.user))
-    return render(request, "notifications/email_settings.html", {"form": form})
+    return render(request, "notifications/email_settings.html", {"form": form, "frequencies": EmailFrequency.choices})
 
 
 @csrf_exempt  # The signed token authenticates the request; mail clients POST without a CSRF token (RFC 8058).

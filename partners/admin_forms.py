@@ -109,12 +109,21 @@ class PartnersImportForm(forms.Form):
             "at most 10,000 rows and 5 MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        required=False,
     )
     dry_run = forms.BooleanField(
         label=_("Dry run: check the file without saving anything"),
         required=False,
         initial=True,
     )
+    # The token of a file a dry run checked and the server kept (partners.import_uploads).
+    upload = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("upload") and "file" not in self.errors:
+            self.add_error("file", forms.ValidationError(_("Choose a CSV file."), code="required"))
+        return cleaned
 
 
 class PartnerAdminForm(WagtailAdminModelForm):

@@ -29,6 +29,7 @@ from partners.csv_io import (
     import_summary,
     partners_import_csv,
 )
+from partners.import_uploads import IMPORT_UPLOAD_MINUTES, import_upload_forget, import_upload_get, import_upload_keep
 from partners.models import PartnershipStatus
 from partners.permissions import can_manage_hub_partners
 
@@ -128,24 +129,48 @@ class PartnersImportView(WagtailAdminTemplateMixin, FormView):
         return context
 
     def form_valid(self, form):
+        chosen = form.cleaned_data.get("file")
+        token = form.cleaned_data.get("upload") or ""
+        kept = None
+        if chosen is None:
+            # Confirming a dry run: the file the server kept, never one the browser names.
+            kept = import_upload_get(user=self.request.user, hub=self.hub, token=token)
+            if kept is None:
+                form.add_error(
+                    "file",
+                    _("The checked file is no longer kept (after %(minutes)s minutes). Choose it again.")
+                    % {"minutes": IMPORT_UPLOAD_MINUTES},
+                )
+                return self.form_invalid(form)
+        dry_run = form.cleaned_data["dry_run"]
         try:
             result = partners_import_csv(
                 actor=self.request.user,
                 hub=self.hub,
-                file=form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
+                file=chosen if chosen is not None else kept.as_file(),
+                dry_run=dry_run,
             )
         except ValidationError as error:
             for message in error.message_dict.get("file", error.messages):
                 form.add_error("file", message)
             return self.form_invalid(form)
         if result.written:
+            if kept is not None:
+                import_upload_forget(user=self.request.user, hub=self.hub, token=kept.token)
             messages.success(self.request, import_summary(result))
             return self.get_success_redirect()
-        # A dry run, or a file with errors: show what was found, with a fresh form for the next try
-        # (a browser cannot keep the chosen file across a response anyway).
+        # A dry run, or a file with errors: show what was found, with a fresh form for the next try.
+        # A clean dry run keeps the file on the server, so "Import this file" needs no second upload.
+        if result.ok and dry_run and kept is None:
+            kept = import_upload_keep(user=self.request.user, hub=self.hub, file=chosen)
         return self.render_to_response(
-            self.get_context_data(form=self.form_class(), result=result, summary=import_summary(result))
+            self.get_context_data(
+                form=self.form_class(),
+                result=result,
+                summary=import_summary(result),
+                kept=kept if result.ok else None,
+                kept_minutes=IMPORT_UPLOAD_MINUTES,
+            )
         )
 
     def get_success_redirect(self):

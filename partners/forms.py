@@ -4,17 +4,16 @@ The forms check what a person can correct on the spot (format, required fields, 
 organisation number); the services in ``partners.services`` still decide and write.
 """
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import linebreaks
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.rich_text import expand_db_html
 
 from accounts.images import ACCEPTED_CONTENT_TYPES
-from cms.forms import LocalizedDecimalField
+from cms.forms import MARKDOWN_HELP, LocalizedDecimalField, MarkdownPreviewMixin
+from cms.markdown import html_to_markdown, markdown_html
 from goals.models import Goal
 from goals.selectors import goals_in_order
 from partners.models import Partner, PartnerKind, PartnerRole, PartnershipStatus
@@ -32,7 +31,6 @@ GOAL_GROUPS = (
 )
 FOCUS_THEMES_MAX = 20
 FOCUS_THEME_MAX_LENGTH = 100
-_HTML_TAG = re.compile(r"<[a-zA-Z/!]")
 
 
 def _field(name: str):
@@ -44,7 +42,7 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.number}. {obj.short_name}"
 
 
-class PartnerProfileForm(forms.Form):
+class PartnerProfileForm(MarkdownPreviewMixin, forms.Form):
     """An organisation's public profile: used to register a new one and by its administrators to edit it."""
 
     name = forms.CharField(
@@ -71,11 +69,7 @@ class PartnerProfileForm(forms.Form):
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "What the organisation does and what it wants to achieve with the hub. Plain text is fine; "
-            "blank lines start new paragraphs. Simple HTML (paragraphs, bold, italics, lists and links) "
-            "is kept; anything else, such as scripts and styles, is removed."
-        ),
+        help_text=MARKDOWN_HELP,
     )
     website = forms.URLField(
         label=_("Website"),
@@ -174,12 +168,13 @@ class PartnerProfileForm(forms.Form):
             "invite you, then you can act for it."
         )
 
+    @property
+    def description_preview(self) -> str | None:
+        return self.markdown_preview("description")
+
     def clean_description(self):
-        text = (self.cleaned_data.get("description") or "").strip()
-        if text and not _HTML_TAG.search(text):
-            # Plain text keeps its paragraphs; the service sanitises whatever HTML results.
-            text = linebreaks(text, autoescape=True)
-        return text
+        # Written in the site's Markdown subset; stored as the sanitised HTML it renders to.
+        return markdown_html((self.cleaned_data.get("description") or "").strip())
 
     def clean_focus_themes(self):
         themes = []
@@ -247,7 +242,7 @@ class PartnerProfileForm(forms.Form):
             "kind": partner.kind,
             "organisation_number": partner.organisation_number,
             "website": partner.website,
-            "description": partner.description,
+            "description": html_to_markdown(expand_db_html(partner.description)),
             "public_email": partner.public_email,
             "municipality": partner.municipality,
             "latitude": partner.latitude,

@@ -146,9 +146,11 @@ def apply(request, page):
         terms=terms,
     )
 
+    wait = None
+    if action == "new" and new_form.wants_preview:
+        new_form.show_preview()
     # Every application e-mails the hub's coordinators: a burst is refused, keeping what was typed.
-    wait = rate_limit_hit(request, "partner-application") if action in ("new", "existing") else None
-    if wait:
+    elif wait := (rate_limit_hit(request, "partner-application") if action in ("new", "existing") else None):
         (new_form if action == "new" else existing_form).add_error(None, rate_limited_message(wait))
     elif action == "new" and new_form.is_valid():
         fields = new_form.service_fields()
@@ -242,7 +244,9 @@ def manage(request, slug: str):
         if not can_edit:
             raise PermissionDenied(_("Only the organisation's administrators can edit it."))
         form = PartnerProfileForm(request.POST, request.FILES, user=request.user, partner=partner)
-        if form.is_valid():
+        if form.wants_preview:
+            form.show_preview()
+        elif form.is_valid():
             fields = form.service_fields()
             try:
                 services.partner_update(

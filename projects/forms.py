@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES, reencode_uploaded_image
 from accounts.templatetags.ds_forms import ds_options
-from cms.forms import LocalizedDecimalField
+from cms.forms import MARKDOWN_HELP, LocalizedDecimalField, MarkdownPreviewMixin
+from cms.sanitise import active_content
 from goals.models import Goal, Target
 from projects.models import ProjectPage, ProjectStatus
 
@@ -129,7 +130,7 @@ class ProjectFilterForm(forms.Form):
         return self.cleaned_data.get("sort") or SORT_CHOICES[0][0]
 
 
-class ProjectProposalForm(forms.Form):
+class ProjectProposalForm(MarkdownPreviewMixin, forms.Form):
     """A project proposed from the public site, and the proposer's edits while it waits."""
 
     title = forms.CharField(label=_("Project name"), max_length=255, validators=[reject_markup])
@@ -184,9 +185,12 @@ class ProjectProposalForm(forms.Form):
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("What the project will do, with whom and why. Blank lines start new paragraphs."),
-        validators=[reject_markup],
+        help_text=MARKDOWN_HELP,
     )
+
+    @property
+    def body_text_preview(self) -> str | None:
+        return self.markdown_preview("body_text")
 
     def __init__(self, *args, goals, targets, lead_partners, partners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,7 +251,7 @@ class ProjectProposalForm(forms.Form):
         }
 
 
-class ProgressUpdateForm(forms.Form):
+class ProgressUpdateForm(MarkdownPreviewMixin, forms.Form):
     """A progress update: a date, what happened, optional pictures, one new value per outcome."""
 
     partner = PartnerChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)
@@ -256,9 +260,27 @@ class ProgressUpdateForm(forms.Form):
         label=_("What happened"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Blank lines start new paragraphs."),
-        validators=[reject_markup],
+        help_text=MARKDOWN_HELP,
     )
+
+    @property
+    def text_preview(self) -> str | None:
+        return self.markdown_preview("text")
+
+    def clean_text(self):
+        # Markdown shows HTML as text, but a script pasted here is refused plainly, as in a proposal.
+        text = self.cleaned_data["text"]
+        found = active_content(text)
+        if found:
+            raise forms.ValidationError(
+                _(
+                    "This text contains %(found)s. Scripts and event handlers are not allowed, "
+                    "because they could run in the browsers of the people reading it. Remove them and try again."
+                )
+                % {"found": ", ".join(found)},
+                code="active_content",
+            )
+        return text
 
     def __init__(self, *args, partners, outcomes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,12 +13,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
+from cms.markdown import markdown_html
 from cms.sanitise import active_content, sanitise_html
 from partners.models import Partner, PartnershipStatus
 from partners.permissions import is_partner_member
@@ -58,7 +58,7 @@ def _refuse_active_content(field: str, text: str) -> None:
 
 
 def _body_from_text(text: str) -> list:
-    """A proposal's description is plain text; blank lines separate paragraphs."""
+    """A proposal's description is written in the site's Markdown subset (``cms.markdown``)."""
     text = (text or "").strip()
     if not text:
         return []
@@ -68,7 +68,7 @@ def _body_from_text(text: str) -> list:
                 "body_text": _("Keep the description under %(max)s characters.") % {"max": BODY_TEXT_MAX_LENGTH},
             }
         )
-    return [("text", RichText(sanitise_html(linebreaks(escape(text)))))]
+    return [("text", RichText(sanitise_html(markdown_html(text))))]
 
 
 def _approved_in_hub(partners: Iterable[Partner], hub) -> set[int]:

@@ -21,11 +21,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import escape, linebreaks, strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+from wagtail.rich_text import expand_db_html
 
+from cms.markdown import html_to_markdown, markdown_html
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from cms.versioned_cache import versioned
 from goals.models import Target
@@ -146,9 +148,11 @@ def propose(request, page: ProjectIndexPage):
         status = 403 if request.method == "POST" else 200
         return _render_status(page, request, "projects/propose_not_allowed.html", not_allowed, status=status)
     form = _proposal_form(request, hub, data=request.POST if request.method == "POST" else None)
+    wait = None
+    if form.wants_preview:
+        form.show_preview()
     # A proposal e-mails the hub's coordinators: a burst is refused, keeping what was typed.
-    wait = rate_limit_hit(request, "project-proposal") if request.method == "POST" else None
-    if wait:
+    elif wait := (rate_limit_hit(request, "project-proposal") if request.method == "POST" else None):
         form.add_error(None, rate_limited_message(wait))
     elif request.method == "POST" and form.is_valid():
         try:
@@ -230,7 +234,9 @@ def proposal_edit(request, index: ProjectIndexPage, page_id: int):
     hub = index.get_hub()
     if request.method == "POST":
         form = _proposal_form(request, hub, data=request.POST)
-        if form.is_valid():
+        if form.wants_preview:
+            form.show_preview()
+        elif form.is_valid():
             try:
                 services.project_proposal_update(actor=request.user, page=project, **form.service_fields())
             except ValidationError as error:
@@ -266,6 +272,24 @@ def body_paragraphs(project: ProjectPage) -> list[str]:
     return paragraphs
 
 
+def body_markdown(project: ProjectPage) -> str:
+    """The description as Markdown for the proposal form (``cms.markdown``): text blocks converted
+    back from their HTML, headings as bold lines."""
+    parts = []
+    for block in project.body or ():
+        if block.block_type == "text":
+            html = block.value.source if hasattr(block.value, "source") else str(block.value)
+            text = html_to_markdown(expand_db_html(html))
+        elif block.block_type == "heading":
+            heading = " ".join(str(block.value.get("text", "")).split())
+            text = f"**{html_to_markdown(escape(heading))}**" if heading else ""
+        else:
+            continue
+        if text:
+            parts.append(text)
+    return "\n\n".join(parts)
+
+
 def proposal_initial(project: ProjectPage) -> dict:
     return {
         "title": project.title,
@@ -282,7 +306,7 @@ def proposal_initial(project: ProjectPage) -> dict:
         "contact_name": project.contact_name,
         "contact_email": project.contact_email,
         "funding_notes": project.funding_notes,
-        "body_text": "\n\n".join(body_paragraphs(project)),
+        "body_text": body_markdown(project),
     }
 
 
@@ -402,7 +426,9 @@ def progress_update_new(request, page_id: int):
         outcomes=outcomes,
         initial={"reported_on": _today()},
     )
-    if request.method == "POST" and form.is_valid():
+    if form.wants_preview:
+        form.show_preview()
+    elif request.method == "POST" and form.is_valid():
         stored = []
         try:
             # One transaction: an update that fails leaves no pictures behind.
@@ -417,7 +443,7 @@ def progress_update_new(request, page_id: int):
                     page=page,
                     partner=form.cleaned_data["partner"],
                     reported_on=form.cleaned_data["reported_on"],
-                    text=linebreaks(escape(form.cleaned_data["text"])),
+                    text=markdown_html(form.cleaned_data["text"]),
                     outcome_values=form.outcome_values(),
                     images=images,
                 )

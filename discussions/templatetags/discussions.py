@@ -67,8 +67,8 @@ def _why_not(viewer: selectors.Viewer) -> str:
         return ""
     if not viewer.verified:
         return _("Confirm your e-mail address to take part in the discussion.")
-    if viewer.suspended:
-        return _("A coordinator has suspended you from commenting in this hub for a while.")
+    if viewer.suspension is not None:
+        return selectors.suspension_message(viewer.suspension)
     return _("You cannot comment in this discussion.")
 
 

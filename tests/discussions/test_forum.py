@@ -126,7 +126,8 @@ def test_unverified_and_suspended_people_cannot_open_topics(client, scene):
     )
     client.force_login(scene.bob)
     response = client.post(scene.forum.url + "new/", {"title": "Hei", "body": "Hei"})
-    assert response.status_code == 403 and "suspended" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 403 and "suspended you from opening topics" in html and "Reason: Tone" in html
 
 
 def test_a_topic_page_shows_only_its_own_hubs_topics(client, scene):

@@ -153,3 +153,28 @@ def test_the_block_is_structured_for_assistive_technology(client, scene):
     assert '<label class="ds-label" for="id_body">Your comment</label>' in block
     assert re.search(r'<textarea name="body"[^>]*aria-describedby="id_body_helptext"[^>]*id="id_body"', block)
     assert 'style="' not in block and "<script>" not in block
+
+
+def test_a_mention_by_name_works_without_javascript_bare_or_quoted():
+    from discussions.rendering import Mentionable, render_comment
+
+    kari = Mentionable(user_id=1, name="Kari Nordmann")
+    kari_long = Mentionable(user_id=2, name="Kari Nordmann Berg")
+    ola = Mentionable(user_id=3, name="Ola")
+    people = [kari, kari_long, ola]
+
+    # Bare: the longest participant name that follows the @.
+    bare = render_comment("Takk @Kari Nordmann Berg og @ola!", mentionable=people)
+    assert bare.mentioned_user_ids == {2, 3}
+    assert '<span class="mention" data-user="2">@Kari Nordmann Berg</span>' in bare.html
+    # Quoted: exactly the name in the quotes, even when a longer name starts with it or letters follow.
+    quoted = render_comment(
+        'Spør @"Kari Nordmann" Berg-gruppa, og @“ola”s venner, og @«kari  nordmann».', mentionable=people
+    )
+    assert quoted.mentioned_user_ids == {1, 3}
+    assert '<span class="mention" data-user="1">@Kari Nordmann</span> Berg-gruppa' in quoted.html
+    assert '<span class="mention" data-user="3">@ola</span>s venner' in quoted.html
+    assert '<span class="mention" data-user="1">@kari  nordmann</span>' in quoted.html
+    # A quoted name of nobody in the thread, or an unclosed quote, mentions nobody.
+    nobody = render_comment('@"Per Person" og @"Kari Nordmann', mentionable=people)
+    assert nobody.mentioned_user_ids == frozenset() and 'class="mention"' not in nobody.html

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from discussions import services
 from discussions.models import Comment, CommentReport, ModerationAction, ModerationActionKind, Thread
@@ -200,21 +201,29 @@ def test_unverified_people_cannot_post_and_are_told_why(client, scene):
     assert "Confirm your e-mail address to take part in the discussion." in block
 
 
-def test_suspended_people_cannot_post_and_are_told_why(client, scene):
-    services.user_suspend(
+def test_suspended_people_cannot_post_and_are_told_until_when_and_why(client, scene):
+    suspension = services.user_suspend(
         actor=scene.coordinator,
         hub=scene.hub,
         user=scene.alice,
         ends_at=timezone.now() + timedelta(days=3),
-        reason="Tone",
+        reason="Personangrep mot Bob",
     )
+    until = "until " + date_format(timezone.localtime(suspension.ends_at), "DATETIME_FORMAT")
     client.force_login(scene.alice)
     response = _json_post(client, _post_url(scene.thread), {"body": "Hei"})
-    assert response.status_code == 403 and "suspended" in response.json()["error"]
+    error = response.json()
+    assert response.status_code == 403
+    assert until in error["error"] and "Reason: Personangrep mot Bob" in error["error"]
+    assert error["suspension"]["until"] == suspension.ends_at.isoformat()
+    assert error["suspension"]["reason"] == "Personangrep mot Bob"
     response = client.post(_post_url(scene.thread), {"body": "Teksten min"})
-    assert response.status_code == 403 and "Teksten min</textarea>" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 403 and "Teksten min</textarea>" in html
+    assert until in html and "Personangrep mot Bob" in html
     block = _block(client.get(scene.project.url).content.decode())
     assert 'id="comment-form"' not in block and "suspended you from commenting" in block
+    assert until in block and "Reason: Personangrep mot Bob" in block
     # In another hub nothing changes.
     assert (
         _json_post(
@@ -360,6 +369,10 @@ def test_coordinators_hide_and_show_comments_with_a_reason(client, scene):
     block = _block(client.get(scene.project.url).content.decode())
     assert "This comment was hidden by a moderator." in block and "Stygg" not in block
     client.force_login(scene.coordinator)
+    # The confirmation shows the coordinator the text they are about to restore, not the placeholder.
+    confirm = client.get(reverse("discussions:comment_unhide", args=[comment.pk])).content.decode()
+    assert "The text that will be shown again" in confirm and "<p>Stygg</p>" in confirm
+    assert "This comment was hidden by a moderator." not in confirm
     assert client.post(reverse("discussions:comment_unhide", args=[comment.pk]), {"reason": "Ok"}).status_code == 303
     comment.refresh_from_db()
     assert not comment.is_hidden
@@ -397,3 +410,41 @@ def test_a_project_without_a_thread_shows_no_block(client, scene):
     project = project_create(index)
     Thread.objects.filter(project=project).delete()
     assert 'id="discussion"' not in client.get(project.url).content.decode()
+
+
+def test_the_mention_autocomplete_lists_the_threads_people_by_name_only(client, scene):
+    url = reverse("discussions:thread_participants", args=[scene.thread.pk])
+    carl = commenter_create(display_name="Carl Bergersen")
+    comment_create(scene.thread, author=scene.bob, body="Hei", html="<p>Hei</p>")
+    comment_create(scene.thread, author=carl, body="Hei", html="<p>Hei</p>")
+    comment_create(scene.topic, author=commenter_create(display_name="Berit Annen"), body="Hei", html="<p>Hei</p>")
+
+    # Anonymous visitors get nothing; neither does someone who may not comment (unverified).
+    assert client.get(url, {"q": "b"}).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(url, {"q": "b"}).status_code == 403
+
+    client.force_login(scene.alice)
+    response = client.get(url, {"q": "ber"})
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    # A word of the name may match; only this thread's people; names only, never addresses.
+    assert response.json() == {"participants": [{"name": "Carl Bergersen"}]}
+    everyone = client.get(url).json()["participants"]
+    assert everyone == [{"name": "Bob Dahl"}, {"name": "Carl Bergersen"}]
+    assert "@" not in client.get(url).content.decode()
+    # The person asking is not suggested to themselves.
+    client.force_login(scene.bob)
+    assert client.get(url, {"q": "b"}).json() == {"participants": [{"name": "Carl Bergersen"}]}
+
+
+def test_the_comment_form_carries_the_autocomplete_and_a_typed_mention_resolves_without_javascript(client, scene):
+    comment_create(scene.thread, author=scene.bob, body="Hei", html="<p>Hei</p>")
+    client.force_login(scene.alice)
+    block = _block(client.get(scene.project.url).content.decode())
+    url = reverse("discussions:thread_participants", args=[scene.thread.pk])
+    assert f'data-mentions-url="{url}"' in block and 'role="listbox"' in block and "js/mentions.js" in block
+
+    assert client.post(_post_url(scene.thread), {"body": 'Takk, @"Bob Dahl"!'}).status_code == 303
+    comment = Comment.objects.filter(thread=scene.thread, author=scene.alice).get()
+    assert list(comment.mentions.all()) == [scene.bob]
+    assert f'<span class="mention" data-user="{scene.bob.pk}">@Bob Dahl</span>!' in comment.html

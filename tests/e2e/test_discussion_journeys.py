@@ -192,3 +192,28 @@ def test_two_commenters_talk_live_and_a_coordinator_hides_a_comment(page, new_pa
     assert b.evaluate("() => window.__notReloaded") is True
     expect(a.locator("textarea#id_body")).to_have_value("Jeg tenker at vi kunne legge den om.")
     expect(a.locator("textarea#id_body")).to_be_focused()
+
+    # Alice mentions Bob: "@bo" lists the people in the thread under her box (by name only), the
+    # first highlighted and announced; Enter puts the whole name in, and the comment mentions him.
+    box = a.locator("textarea#id_body")
+    a.keyboard.type(" Hva mener @bo")
+    suggestions = a.get_by_role("listbox", name=nb("People in this discussion"))
+    expect(suggestions).to_be_visible()
+    expect(suggestions.get_by_role("option")).to_have_count(1)
+    option = suggestions.get_by_role("option", name="Bob Dahl")
+    expect(option).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+    expect(a.locator("#comment-form [data-mention-status]")).to_have_text(
+        nb("1 person found. Use the up and down arrows, and Enter to choose.")
+    )
+    expect(box).to_be_focused()
+    assert_accessible(a)
+    a.keyboard.press("Enter")
+    expect(suggestions).to_be_hidden()
+    expect(box).to_have_value("Jeg tenker at vi kunne legge den om. Hva mener @Bob Dahl ")
+    a.keyboard.type("om det?")
+    a.locator("#comment-form button[type=submit]").click()
+    expect(box).to_have_value("")
+    mentioning = Comment.objects.filter(thread=thread, author=alice).exclude(pk=first_id).get()
+    assert list(mentioning.mentions.all()) == [bob]
+    expect(b.locator(f"article.comment#comment-{mentioning.pk} .mention")).to_have_text("@Bob Dahl")

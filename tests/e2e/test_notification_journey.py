@@ -43,6 +43,12 @@ def nb(message: str, **params) -> str:
         return gettext(message) % params if params else gettext(message)
 
 
+def nb_label(label) -> str:
+    """A lazily translated label (a model choice's) as the Bokmål page shows it."""
+    with translation.override("nb"):
+        return str(label)
+
+
 def nb_js(message: str, **params) -> str:
     """A ``{% translate %}`` message that static/js/notifications.js fills in, as it shows it.
 
@@ -135,7 +141,7 @@ def test_a_citizen_follows_a_project_hears_live_gets_the_digest_and_unsubscribes
     partner.get_by_role("link", name=nb("Post a progress update")).click()
     partner.wait_for_url(f"{live_asgi_server.url}/projects/{project.pk}/updates/new/")
     partner.fill("#id_text", "Landstrømanlegget er bestilt.")
-    partner.locator(".project-form button[type=submit]").click()
+    partner.locator(".project-form button[type=submit][data-variant=primary]").click()
     partner.wait_for_url(re.compile(re.escape(project.url) + r"#updates-heading$"))
     assert ProgressUpdate.objects.filter(project=project, author=partner_person).count() == 1
 
@@ -179,10 +185,22 @@ def test_a_citizen_follows_a_project_hears_live_gets_the_digest_and_unsubscribes
     assert_accessible(page)
 
     # The citizen wants both kinds in the weekly digest (the defaults, chosen explicitly here).
+    # The choices are one compact table (kind × how often), not a 2,800 px column of radios: at
+    # 1280 px the whole page fits in little more than one screen, and at 320 px nothing scrolls sideways.
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/notifications/settings/")
+    assert page.evaluate("() => document.documentElement.scrollHeight") <= 1300
+    # Each radio is named by its row and its column, so a screen reader says both.
     for kind in (EventKind.COMMENT, EventKind.PROJECT_UPDATE):
-        page.check(f"input[name={kind.value}][value={EmailFrequency.WEEKLY.value}]")
+        name = f"{nb_label(kind.label)} {nb_label(EmailFrequency.WEEKLY.label)}"
+        page.get_by_role("radio", name=name, exact=True).check()
+    expect(page.get_by_role("radio", checked=True)).to_have_count(len(page.locator("tbody tr").all()))
     assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    expect(page.locator("label[for=id_comment_2]")).to_be_visible()  # each radio's own label, under its kind
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name=nb("Save e-mail choices")).click()
     expect(page.get_by_text(nb("Your e-mail choices have been saved."))).to_be_visible()
     chosen = dict(EmailPreference.objects.filter(user=citizen).values_list("kind", "frequency"))

@@ -142,9 +142,14 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
             f"Rettet AS;business;{valid[2]};Ålesund\r\n"
         ).encode("cp1252")
     )
+    # A dry run first; the server keeps the checked file, so confirming needs no second upload.
     page.get_by_label("CSV file").set_input_files(str(good))
-    page.get_by_label("Dry run: check the file without saving anything").uncheck()
+    assert page.get_by_label("Dry run: check the file without saving anything").is_checked()
     page.get_by_role("button", name="Upload").click()
+    page.get_by_text("Dry run, nothing saved. 2 rows are valid: 2 new partners").wait_for()
+    assert not Partner.objects.filter(name="Fjordbåt AS").exists()
+    check(page)
+    page.get_by_role("button", name="Import partnere-rettet.csv now").click()
     page.wait_for_url(re.compile(rf"/admin/partners/partnerships/\?hub={hub.pk}$"))
     page.get_by_text("Imported 2 rows: 2 new partners").wait_for()
     assert page.get_by_role("link", name="Fjordbåt AS").is_visible()

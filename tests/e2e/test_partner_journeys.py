@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
 from wagtail.models import Page, Site
 
 from cms.management.commands.seed_demo import HOME_SLUG
@@ -27,6 +29,11 @@ from tests.partners.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def nb(message: str) -> str:
+    with translation.override("nb"):
+        return gettext(message)
 
 
 def _label(choice) -> str:
@@ -100,11 +107,18 @@ def test_a_person_registers_an_organisation_and_applies(page, live_asgi_server, 
     page.select_option("select[name=kind]", PartnerKind.BUSINESS)
     page.fill("input[name=organisation_number]", f"{number[:3]} {number[3:6]} {number[6:]}")
     page.fill("input[name=municipality]", "Giske")
-    page.fill("textarea[name=description]", "Vi lager strøm av bølger.")
+    # The description is Markdown; Preview (a plain form post) shows it rendered and saves nothing.
+    page.fill("textarea[name=description]", "Vi lager **strøm** av bølger.")
+    page.get_by_role("button", name=nb("Preview")).click()
+    preview = page.locator("#id_description_preview")
+    expect(preview.locator("strong")).to_have_text("strøm")
+    assert page.input_value("textarea[name=description]") == "Vi lager **strøm** av bølger."
+    assert page.locator(".ds-error-summary").count() == 0 and not Partner.objects.exists()
+    assert_accessible(page)
     page.check(f"input[name=goals][value='{Goal.objects.get(number=7).pk}']")
     page.check(f"input[name=goals][value='{Goal.objects.get(number=14).pk}']")
     page.fill("input[name=focus_themes]", "bølgekraft, hav")
-    page.locator("#apply-new button[type=submit]").click()
+    page.locator("#apply-new button[type=submit][data-variant=primary]").click()
     page.wait_for_selector(".ds-error-summary")
     assert page.locator("#id_accept_terms").get_attribute("aria-invalid") == "true"
     assert not Partner.objects.exists()
@@ -113,10 +127,12 @@ def test_a_person_registers_an_organisation_and_applies(page, live_asgi_server, 
     # The form kept what was typed (except the file); accept the terms and apply.
     assert page.input_value("input[name=name]") == "Havkraft AS"
     page.check("#id_accept_terms")
-    page.locator("#apply-new button[type=submit]").click()
+    page.locator("#apply-new button[type=submit][data-variant=primary]").click()
 
     page.wait_for_url(re.compile(r"/partners/mine/havkraft-as/$"))
     assert page.locator("h1").inner_text() == "Havkraft AS"
+    # Back in the edit box, the description is the Markdown that was written, not HTML.
+    assert page.input_value("textarea[name=description]") == "Vi lager **strøm** av bølger."
     assert_accessible(page)
     partnership = Partnership.objects.get(partner__name="Havkraft AS", hub=hub)
     assert partnership.status == PartnershipStatus.APPLIED and partnership.terms_id is not None

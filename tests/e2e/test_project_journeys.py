@@ -247,7 +247,7 @@ def test_a_partner_member_proposes_a_project(page, live_asgi_server, hub, index,
     page.select_option("#id_lead_partner", str(lead.pk))
     page.check(f"input[name=partners][value='{other.pk}']")
     page.fill("#id_contact_email", "kari@example.org")
-    page.locator(".project-form button[type=submit]").click()
+    page.locator(".project-form button[type=submit][data-variant=primary]").click()
 
     summary = page.locator(".ds-error-summary")
     summary.wait_for()
@@ -267,7 +267,7 @@ def test_a_partner_member_proposes_a_project(page, live_asgi_server, hub, index,
     # The error summary links to the field; follow it, correct the date and send with the keyboard.
     summary.get_by_role("link").first.click()
     page.fill("#id_end_date", "2027-12-31")
-    page.locator(".project-form button[type=submit]").focus()
+    page.locator(".project-form button[type=submit][data-variant=primary]").focus()
     page.keyboard.press("Enter")
 
     # (The browser keeps the #id_end_date the summary's link added: a redirect inherits the fragment.)
@@ -394,7 +394,7 @@ def test_a_coordinator_requests_changes_then_approves_and_the_proposer_follows(
     assert_accessible(page)
     page.fill("#id_end_date", "2027-06-30")
     page.fill("#id_funding_notes", "Enova og kommunen, 2 millioner kroner.")
-    page.locator(".project-form button[type=submit]").click()
+    page.locator(".project-form button[type=submit][data-variant=primary]").click()
     page.wait_for_url(f"{live_asgi_server.url}{proposal_path}")
     assert page.locator(".project-review-status h2").inner_text() == nb("Waiting for review by the hub's coordinators")
     assert page.locator(".project-facts").get_by_text("Enova og kommunen, 2 millioner kroner.").is_visible()
@@ -474,7 +474,7 @@ def test_a_project_partner_posts_a_progress_update_with_a_new_outcome_value(
     # A value that is not a number is refused; the text is kept.
     page.fill("#id_text", "Vi plantet tare på to nye felt.\n\nDykkerne fra Giske hjalp til.")
     page.fill(f"#id_outcome_{outcome.pk}", "tolv")
-    page.locator(".project-form button[type=submit]").click()
+    page.locator(".project-form button[type=submit][data-variant=primary]").click()
     page.locator(".ds-error-summary").wait_for()
     assert page.locator(f"#id_outcome_{outcome.pk}").get_attribute("aria-invalid") == "true"
     assert page.input_value("#id_text") == "Vi plantet tare på to nye felt.\n\nDykkerne fra Giske hjalp til."

@@ -84,7 +84,7 @@ def test_the_preferences_page_needs_a_login(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_the_preferences_page_has_a_radio_group_per_kind_with_the_current_choice(client):
+def test_the_preferences_page_is_one_table_a_row_and_a_radio_group_per_kind_with_the_current_choice(client):
     user = UserFactory()
     prefer(user, comment=EmailFrequency.DAILY)
     client.force_login(user)
@@ -93,15 +93,23 @@ def test_the_preferences_page_has_a_radio_group_per_kind_with_the_current_choice
     html = client.get(reverse("notifications:email_settings")).content.decode()
 
     chosen_here = [kind for kind in EventKind if kind not in EMAILED_BY_SOURCE]
-    assert html.count('<fieldset class="ds-fieldset"') == len(chosen_here)
+    assert html.count('<table class="email-choices">') == 1
+    assert html.count('<th scope="row">') == len(chosen_here)
+    for value, label in EmailFrequency.choices:
+        assert f'<th scope="col" id="frequency-{value}">{label}</th>' in html
     for kind in chosen_here:
-        assert f'<legend class="ds-label">{kind.label}</legend>' in html
-    assert f'<legend class="ds-label">{EventKind.DECISION.label}</legend>' not in html
-    checked = dict(re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]*checked', html))
+        assert f'<span id="kind-{kind.value}">{kind.label}</span>' in html
+    assert f"kind-{EventKind.DECISION.value}" not in html
+    checked = dict(re.findall(r'<input type="radio"[^>]* name="(\w+)" value="(\w+)"[^>]*checked', html))
     assert checked == {kind.value: email_frequencies(user)[kind] for kind in chosen_here}
     assert checked[EventKind.COMMENT] == EmailFrequency.DAILY
-    # Every radio button has a label that points at it.
-    for input_id in re.findall(r'<input type="radio"[^>]*id="([^"]+)"', html):
+    # Each radio is named by its row and its column; both ids exist, and every radio has a label too.
+    radios = re.findall(
+        r'<input type="radio"[^>]* name="(\w+)" value="(\w+)" id="([^"]+)" aria-labelledby="([^"]+)"', html
+    )
+    assert len(radios) == len(chosen_here) * len(EmailFrequency.choices)
+    for name, value, input_id, labelled_by in radios:
+        assert labelled_by == f"kind-{name} frequency-{value}"
         assert f'for="{input_id}"' in html
 
 

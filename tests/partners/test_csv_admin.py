@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cms.services import hub_coordinator_add
 from partners.models import Partner, Partnership, PartnershipStatus
 from tests.accounts.factories import UserFactory
 from tests.partners.factories import (
@@ -168,3 +169,55 @@ def test_the_hubs_page_links_export_and_import(client, coordinator, hub):
     page = client.get(reverse("partners_admin_hubs")).content.decode()
 
     assert export_url(hub) in page and import_url(hub) in page
+
+
+def test_a_clean_dry_run_is_confirmed_without_choosing_the_file_again(client, coordinator, hub):
+    client.force_login(coordinator)
+
+    page = client.post(import_url(hub), {"file": csv_file(good_lines(3)), "dry_run": "on"}).content.decode()
+
+    assert not Partner.objects.exists()
+    confirm = re.search(r'<form method="post" action="[^"]*" id="import-confirm".*?</form>', page, re.S).group(0)
+    token = re.search(r'name="upload" value="([^"]+)"', confirm).group(1)
+    assert 'type="file"' not in confirm and "Import partnere.csv now" in confirm
+    # Only the token goes back: the server imports the file it kept.
+    response = client.post(import_url(hub), {"upload": token})
+    assert response.status_code == 302
+    assert Partnership.objects.filter(hub=hub, status=PartnershipStatus.APPROVED).count() == 3
+    # Used once: the same token again finds nothing, and says so on the file field.
+    again = client.post(import_url(hub), {"upload": token})
+    assert again.status_code == 200 and "The checked file is no longer kept" in again.content.decode()
+    assert Partnership.objects.filter(hub=hub).count() == 3
+
+
+def test_a_kept_file_is_only_the_coordinator_and_hubs_own(client, coordinator, hub):
+    other_hub = hub_create(title="Annen arena")
+    other = in_english(coordinator_create(hub))
+    hub_coordinator_add(hub=other_hub, user=coordinator)
+    client.force_login(coordinator)
+    page = client.post(import_url(hub), {"file": csv_file(good_lines(2)), "dry_run": "on"}).content.decode()
+    token = re.search(r'name="upload" value="([^"]+)"', page).group(1)
+
+    # Another coordinator of the same hub, or the same coordinator in another hub, cannot use it.
+    client.force_login(other)
+    assert "The checked file is no longer kept" in client.post(import_url(hub), {"upload": token}).content.decode()
+    client.force_login(coordinator)
+    response = client.post(import_url(other_hub), {"upload": token})
+    assert "The checked file is no longer kept" in response.content.decode()
+    # A made-up token, or a path, is nothing either; without file or token the file is required.
+    assert (
+        "The checked file is no longer kept"
+        in client.post(import_url(hub), {"upload": "../../etc/passwd"}).content.decode()
+    )
+    assert "Choose a CSV file." in client.post(import_url(hub), {}).content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_a_dry_run_with_errors_keeps_nothing_to_confirm(client, coordinator, hub):
+    lines = good_lines(3)
+    lines[2] = "Feil AS,business,123456789"
+    client.force_login(coordinator)
+
+    page = client.post(import_url(hub), {"file": csv_file(lines), "dry_run": "on"}).content.decode()
+
+    assert 'id="import-confirm"' not in page and 'name="upload" value="' not in page

@@ -45,7 +45,7 @@ def test_propose_creates_a_draft_in_review(scene):
     assert list(page.partners.all()) == [scene.participant]
     assert page.get_latest_revision() is not None
     assert page.body[0].block_type == "text"
-    assert page.body[0].value.source == "<p>Første avsnitt.</p>\n\n<p>Andre avsnitt.</p>"
+    assert page.body[0].value.source == "<p>Første avsnitt.</p>\n<p>Andre avsnitt.</p>"
     state = page.current_workflow_state
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
     assert state.requested_by == scene.proposer

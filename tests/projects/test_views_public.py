@@ -1,8 +1,10 @@
 """The public project pages: the list, proposing, a proposal's own page, progress updates, feeds, tags."""
 
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -349,6 +351,22 @@ def test_proposer_edits_the_proposal(client, scene, proposal):
     proposal.refresh_from_db()
     assert proposal.get_latest_revision_as_object().title == "Grønnere havn"
     assert "Grønnere havn" in client.get(response["Location"]).content.decode()
+
+
+def test_a_proposals_description_is_markdown_with_a_preview_and_comes_back_as_markdown(client, scene):
+    client.force_login(scene.proposer)
+    text = "Vi bygger **landstrøm**:\n\n- kai 1\n- kai 2"
+    preview = client.post(f"{scene.index.url}propose/", _proposal_post(scene, body_text=text, preview="body_text"))
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "<strong>landstrøm</strong>" in html and "<li>kai 1</li>" in html
+    assert not ProjectPage.objects.filter(title="Grønn havn").exists()
+
+    assert client.post(f"{scene.index.url}propose/", _proposal_post(scene, body_text=text)).status_code == 302
+    project = ProjectPage.objects.get(title="Grønn havn")
+    assert "<strong>landstrøm</strong>" in project.body[0].value.source
+    form_html = client.get(f"{scene.index.url}proposals/{project.pk}/edit/").content.decode()
+    box = re.search(r'<textarea name="body_text"[^>]*>(.*?)</textarea>', form_html, re.S).group(1)
+    assert unescape(box).strip() == text
 
 
 # --- The project page and progress updates --------------------------------------------------------
