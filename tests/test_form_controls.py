@@ -20,6 +20,17 @@ from tests.projects.factories import outcome_create, project_create, scene_creat
 pytestmark = pytest.mark.django_db
 
 
+def _named_by_row_and_column(soup, control) -> bool:
+    """A radio in a table of choices (kind × frequency) is named by its row and column headers instead."""
+    ids = (control.get("aria-labelledby") or "").split()
+    headers = [soup.find(id=identifier) for identifier in ids]
+    return (
+        control.find_parent("table") is not None
+        and len(ids) == 2
+        and all(header is not None and header.get_text(strip=True) for header in headers)
+    )
+
+
 def _problems(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     problems = []
@@ -34,8 +45,11 @@ def _problems(html: str) -> list[str]:
         for control in controls:
             fieldset = control.find_parent("fieldset")
             legend = fieldset.find("legend") if fieldset else None
-            if legend is None or not legend.get_text(strip=True):
-                problems.append(f"{name}: option {control.get('value')} is not in a fieldset with a legend")
+            if legend is not None and legend.get_text(strip=True):
+                continue
+            if _named_by_row_and_column(soup, control):
+                continue
+            problems.append(f"{name}: option {control.get('value')} is not in a fieldset with a legend")
     return problems
 
 
