@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cms.page_cache import content_changed
+from cms.restrictions import audience_allows, page_audience
 from discussions import events, live
 from discussions.models import (
     ChangeType,
@@ -161,11 +162,12 @@ def _rendered(actor, thread: Thread, body: str, limits: CommentLimits):
     return body, rendered
 
 
-def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None = None) -> Comment:
+def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None = None, session=None) -> Comment:
     """Post ``body`` in ``thread`` (as a reply to ``reply_to``); raises PermissionDenied,
-    ValidationError (field ``body`` or ``reply_to``) or CommentRateLimited."""
+    ValidationError (field ``body`` or ``reply_to``) or CommentRateLimited. ``session`` is the
+    actor's, where the password restrictions they passed are recorded (``can_view_thread``)."""
     _require_user(actor)
-    if not can_comment(actor, thread):
+    if not can_comment(actor, thread, session):
         raise PermissionDenied(_why_not_comment(actor, thread))
     if reply_to is not None:
         if reply_to.thread_id != thread.pk:
@@ -198,10 +200,10 @@ def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None =
     return comment
 
 
-def comment_edit(*, actor, comment: Comment, body: str) -> Comment:
+def comment_edit(*, actor, comment: Comment, body: str, session=None) -> Comment:
     """Replace the text of one's own comment; the earlier wording is kept for moderators."""
     _require_user(actor)
-    if not can_edit_comment(actor, comment):
+    if not can_edit_comment(actor, comment, session):
         raise PermissionDenied(_("You can only edit your own comments, while the thread is open."))
     limits = limits_for(actor)
     body, rendered = _rendered(actor, comment.thread, body, limits)
@@ -344,11 +346,11 @@ def reports_dismiss(*, actor, comment: Comment, reason: str) -> int:
     return resolved
 
 
-def comment_report(*, actor, comment: Comment, reason: str, note: str = "") -> CommentReport:
+def comment_report(*, actor, comment: Comment, reason: str, note: str = "", session=None) -> CommentReport:
     """Report a comment. When ``DISCUSSIONS_REPORTS_TO_HIDE`` different people have open reports on
     it, it is hidden until a coordinator decides (logged as the site's own action)."""
     _require_user(actor)
-    if not can_report_comment(actor, comment):
+    if not can_report_comment(actor, comment, session):
         raise PermissionDenied(_("You cannot report this comment."))
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
@@ -468,9 +470,11 @@ def suspension_lift(*, actor, suspension: CommentingSuspension, reason: str = ""
     return suspension
 
 
-def topic_open(*, actor, forum, title: str, body: str) -> tuple[Thread, Comment]:
+def topic_open(*, actor, forum, title: str, body: str, session=None) -> tuple[Thread, Comment]:
     """Open a forum topic in ``forum``'s hub with its first comment; all or nothing."""
     _require_user(actor)
+    if not audience_allows(page_audience(forum), actor, session):
+        raise PermissionDenied(_("You cannot open a topic in this forum."))
     hub = forum.get_hub()
     if hub is None or not can_open_topic(actor, hub):
         if hub is not None and has_verified_email(actor):
@@ -486,7 +490,7 @@ def topic_open(*, actor, forum, title: str, body: str) -> tuple[Thread, Comment]
         raise ValidationError(errors)
     with transaction.atomic():
         thread = Thread.objects.create(hub=hub, title=title, author=actor)
-        comment = comment_post(actor=actor, thread=thread, body=body)
+        comment = comment_post(actor=actor, thread=thread, body=body, session=session)
     return thread, comment
 
 

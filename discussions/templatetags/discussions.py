@@ -31,7 +31,7 @@ def discussion(context, subject):
     thread = _thread_of(subject)
     if thread is None:
         return {"thread": None}
-    block = selectors.thread_block(thread, user)
+    block = selectors.thread_block(thread, user, getattr(request, "session", None))
     if not block.viewer.can_view:
         return {"thread": None}
     return {
