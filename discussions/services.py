@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -178,9 +179,14 @@ def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None =
         if reply_to.is_deleted:
             raise ValidationError({"reply_to": _("That comment has been deleted; write a new comment instead.")})
     limits = limits_for(actor)
-    _check_rate(actor, limits)
     body, rendered = _rendered(actor, thread, body, limits)
     with transaction.atomic():
+        # The rate check and the insert happen under a lock on the author's row, so parallel posts by
+        # one person queue up and each sees the comments committed before it (PostgreSQL: FOR UPDATE
+        # waits, and the check then reads the committed rows; SQLite: transactions begin IMMEDIATE,
+        # one writer at a time). Whatever the cache backend.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
+        _check_rate(actor, limits)
         seq = _next_seq(thread)
         now = timezone.now()
         comment = Comment.objects.create(
