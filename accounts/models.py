@@ -54,7 +54,10 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self):
-        return self.display_name or self.email
+        # Shown wherever a template prints a user: never the e-mail address (accounts.names).
+        from accounts.names import public_name
+
+        return public_name(self)
 
     def get_full_name(self):
         return self.display_name or self.email
