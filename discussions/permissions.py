@@ -4,7 +4,10 @@ Views, templates, the consumer, the Wagtail admin and the services all ask these
 thread's hub is ``Thread.hub``; coordinators of one hub never moderate another hub's threads.
 """
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -13,6 +16,7 @@ from cms.permissions import is_hub_coordinator
 from cms.restrictions import PageAudience, audience_allows, page_audience
 from cms.versioned_cache import versioned
 from discussions.models import Comment, CommentingSuspension, ForumIndexPage, Thread
+from partners.models import PartnerMember
 
 AnyUser = AbstractBaseUser | AnonymousUser | None
 
@@ -133,3 +137,55 @@ def can_report_comment(user: AnyUser, comment: Comment, session=None) -> bool:
         and comment.is_visible
         and can_view_thread(user, comment.thread, session)
     )
+
+
+# --- How much a report counts ------------------------------------------------------------------
+#
+# Auto-hiding by reports must resist sock puppets: a comment is hidden when the *weights* of its
+# open reports add up to DISCUSSIONS_REPORTS_TO_HIDE (3), and a report weighs
+#   0    from an account younger than DISCUSSIONS_NEW_ACCOUNT_HOURS (24 h) or without a verified
+#        e-mail address (it still reaches the coordinators' queue);
+#   0.5  from an established account without an accepted contribution (no visible comment older
+#        than a day, no membership of a partner, not a coordinator);
+#   1    from everyone else (the hub's coordinators always).
+# Comments by the hub's coordinators and by partners' people are never hidden by reports: they wait
+# in the queue for a coordinator.
+
+REPORT_WEIGHT_NONE = 0.0
+REPORT_WEIGHT_NEWCOMER = 0.5
+REPORT_WEIGHT_FULL = 1.0
+
+
+def has_accepted_contribution(user: AnyUser, hub) -> bool:
+    """A visible comment older than a day, a partner membership, or a coordinator's role in ``hub``."""
+    if not _active(user):
+        return False
+    day_ago = timezone.now() - timedelta(days=1)
+    return (
+        Comment.objects.filter(
+            author=user, created_at__lte=day_ago, deleted_at__isnull=True, hidden_at__isnull=True
+        ).exists()
+        or PartnerMember.objects.filter(user=user).exists()
+        or is_hub_coordinator(user, hub)
+    )
+
+
+def report_weight(user: AnyUser, hub) -> float:
+    """How much ``user``'s report counts towards hiding a comment in ``hub`` (see above)."""
+    if not _active(user):
+        return REPORT_WEIGHT_NONE
+    if is_hub_coordinator(user, hub):
+        return REPORT_WEIGHT_FULL
+    young = timezone.now() - user.date_joined < timedelta(hours=settings.DISCUSSIONS_NEW_ACCOUNT_HOURS)
+    if young or not has_verified_email(user):
+        return REPORT_WEIGHT_NONE
+    return REPORT_WEIGHT_FULL if has_accepted_contribution(user, hub) else REPORT_WEIGHT_NEWCOMER
+
+
+def is_hidden_only_by_coordinators(comment: Comment) -> bool:
+    """Comments by the hub's coordinators and by partners' people go to the queue when reported,
+    never hidden automatically."""
+    author = comment.author
+    if author is None:
+        return False
+    return is_hub_coordinator(author, comment.thread.hub) or PartnerMember.objects.filter(user=author).exists()

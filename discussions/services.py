@@ -41,7 +41,9 @@ from discussions.permissions import (
     can_open_topic,
     can_report_comment,
     has_verified_email,
+    is_hidden_only_by_coordinators,
     is_suspended,
+    report_weight,
 )
 from discussions.rendering import Mentionable, render_comment
 
@@ -369,8 +371,18 @@ def comment_report(*, actor, comment: Comment, reason: str, note: str = "", sess
             raise ValidationError(_("You have already reported this comment. The coordinators will look at it."))
         report = CommentReport.objects.create(comment=comment, reporter=actor, reason=reason, note=note)
         transaction.on_commit(lambda: events.comment_reported.send(sender=CommentReport, report=report))
-        open_reports = comment.reports.filter(resolved_at__isnull=True).values("reporter").distinct().count()
-        if comment.is_visible and open_reports >= settings.DISCUSSIONS_REPORTS_TO_HIDE:
+        reporters = [
+            open_report.reporter
+            for open_report in comment.reports.filter(resolved_at__isnull=True).select_related("reporter")
+        ]
+        open_reports = len(reporters)
+        weight = sum(report_weight(reporter, comment.thread.hub) for reporter in reporters)
+        _flag_report_burst(comment)
+        if (
+            comment.is_visible
+            and weight >= settings.DISCUSSIONS_REPORTS_TO_HIDE
+            and not is_hidden_only_by_coordinators(comment)
+        ):
             _hide(comment, automatically=True)
             _log(
                 actor=None,
@@ -383,6 +395,29 @@ def comment_report(*, actor, comment: Comment, reason: str, note: str = "", sess
             )
             logger.info("Comment %s hidden after %s reports", comment.pk, open_reports)
     return report
+
+
+def reports_on_author_recently(author_id: int, hub_id: int) -> int:
+    """Reports filed in the last ``DISCUSSIONS_REPORT_BURST_MINUTES`` on ``author_id``'s comments in a hub."""
+    since = timezone.now() - timedelta(minutes=settings.DISCUSSIONS_REPORT_BURST_MINUTES)
+    return CommentReport.objects.filter(
+        comment__author_id=author_id, comment__thread__hub_id=hub_id, created_at__gte=since
+    ).count()
+
+
+def _flag_report_burst(comment: Comment) -> None:
+    """When the reports on one person's comments in a hub reach ``DISCUSSIONS_REPORT_BURST`` within
+    the window, tell the coordinators once (``events.reports_burst``; the queue lists such people
+    while the burst lasts): a pile-on, or sock puppets, or someone who needs a coordinator now."""
+    if comment.author_id is None:
+        return
+    count = reports_on_author_recently(comment.author_id, comment.thread.hub_id)
+    if count == settings.DISCUSSIONS_REPORT_BURST:
+        author, hub = comment.author, comment.thread.hub
+        logger.warning("Report burst: %s reports on user %s's comments in hub %s", count, author.pk, hub.pk)
+        transaction.on_commit(
+            lambda: events.reports_burst.send(sender=CommentReport, hub=hub, user=author, count=count)
+        )
 
 
 def _set_lock(*, actor, thread: Thread, locked: bool, reason: str) -> Thread:

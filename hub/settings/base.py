@@ -268,8 +268,12 @@ DISCUSSIONS_NEW_ACCOUNT_INTERVAL_SECONDS = env_int("DISCUSSIONS_NEW_ACCOUNT_INTE
 DISCUSSIONS_NEW_ACCOUNT_HOURS = env_int("DISCUSSIONS_NEW_ACCOUNT_HOURS", 24)
 DISCUSSIONS_NEW_ACCOUNT_MAX_LINKS = env_int("DISCUSSIONS_NEW_ACCOUNT_MAX_LINKS", 2)
 DISCUSSIONS_COMMENT_MAX_LENGTH = env_int("DISCUSSIONS_COMMENT_MAX_LENGTH", 5000)
-# A comment reported by this many different people is hidden until a coordinator decides.
+# A comment is hidden until a coordinator decides when its reports weigh this much (each report
+# weighs 0, 0.5 or 1 by the reporter's standing: discussions.permissions.report_weight; README "Moderation").
 DISCUSSIONS_REPORTS_TO_HIDE = env_int("DISCUSSIONS_REPORTS_TO_HIDE", 3)
+# So many reports on one person's comments in a hub within the window are flagged to coordinators.
+DISCUSSIONS_REPORT_BURST = env_int("DISCUSSIONS_REPORT_BURST", 5)
+DISCUSSIONS_REPORT_BURST_MINUTES = env_int("DISCUSSIONS_REPORT_BURST_MINUTES", 60)
 
 # --- Benchmark ----------------------------------------------------------------------------------
 
