@@ -4,7 +4,10 @@ Never the e-mail address: accounts made without a display name (``createsuperuse
 shown as a neutral "Member <number>".
 """
 
-from django.utils.translation import gettext
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 
 def public_name(user) -> str:
@@ -13,3 +16,26 @@ def public_name(user) -> str:
         return gettext("Former user")
     name = (getattr(user, "display_name", "") or "").strip()
     return name or gettext("Member %(number)s") % {"number": user.pk}
+
+
+# Characters a display name may not hold: control characters (line breaks, tabs), format characters
+# (bidirectional overrides and isolates, zero-width spaces and joiners, the byte-order mark),
+# private-use and unassigned code points, surrogates, and line or paragraph separators. A name with
+# them could forge a line of an e-mail, reverse the text around it or look like someone else's.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def normalise_display_name(value: str) -> str:
+    """The display name as stored: NFC (one way to write each letter), without surrounding spaces."""
+    return unicodedata.normalize("NFC", value or "").strip()
+
+
+def validate_display_name(value: str) -> None:
+    """Refuse control, bidirectional-override and invisible characters, and names not in NFC."""
+    if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in value):
+        raise ValidationError(
+            gettext_lazy("Use letters, digits, spaces and punctuation only: no line breaks or invisible characters."),
+            code="invalid_characters",
+        )
+    if unicodedata.normalize("NFC", value) != value:
+        raise ValidationError(gettext_lazy("Write the name in composed form (NFC)."), code="not_nfc")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.images import reencode_uploaded_image
 from accounts.language import language_is_available
 from accounts.models import User
+from accounts.names import normalise_display_name
 from accounts.roles import REGISTERED_USERS
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def profile_update(
     rolled-back save never loses the picture still referenced.
     """
     errors = {}
-    display_name = (display_name or "").strip()
+    display_name = normalise_display_name(display_name)
     preferred_language = preferred_language or ""
     if not display_name:
         errors["display_name"] = ValidationError(_("Please enter a display name."), code="required")
