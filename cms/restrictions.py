@@ -84,15 +84,22 @@ class PageAudience:
 NOBODY = PageAudience(live=False)
 
 
+def _unpublished_branches() -> tuple[str, ...]:
+    """The tree paths of unpublished pages that have pages below them (below the root), from the
+    versioned cache: few, and publishing, unpublishing or adding a page changes the version."""
+    return versioned(
+        "unpublished-branches",
+        lambda: tuple(Page.objects.filter(live=False, numchild__gt=0, depth__gt=1).values_list("path", flat=True)),
+    )
+
+
 def page_audience(page: Page | None, *, require_live: bool = True) -> PageAudience:
-    """The audience of ``page`` (None: no page, nobody). One query (the ancestors' liveness) for a
-    page without restrictions. ``require_live=False`` gives the restrictions alone (for a draft,
-    which its own people see on another page)."""
+    """The audience of ``page`` (None: no page, nobody): no query for a page without restrictions
+    once the versioned cache is warm. ``require_live=False`` gives the restrictions alone (for a
+    draft, which its own people see on another page)."""
     if page is None or (require_live and not page.live):
         return NOBODY
-    steplen = page.steplen
-    ancestor_paths = [page.path[:length] for length in range(2 * steplen, len(page.path), steplen)]
-    if require_live and ancestor_paths and Page.objects.filter(path__in=ancestor_paths, live=False).exists():
+    if require_live and any(page.path.startswith(path) and page.path != path for path in _unpublished_branches()):
         return NOBODY
     password_ids, login, group_sets = [], False, []
     for restriction in page.get_view_restrictions().prefetch_related("groups"):

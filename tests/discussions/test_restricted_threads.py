@@ -181,3 +181,11 @@ def test_a_public_forum_stays_open_to_everyone(scene):
     other = topic_create(scene.hub, title="Åpent")
     assert can_view_thread(None, other)
     assert can_view_thread(scene.alice, other, Session())
+
+
+def test_an_unpublished_hub_hides_its_forum_topics_even_while_the_forum_is_live(scene):
+    scene.hub.unpublish()
+    scene.forum.refresh_from_db()
+    assert scene.forum.live
+    assert not can_view_thread(scene.alice, scene.topic, Session())
+    assert not can_view_thread(None, scene.topic)
