@@ -8,9 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.images import ACCEPTED_CONTENT_TYPES
 from accounts.models import User
+from accounts.names import normalise_display_name, validate_display_name
 from accounts.services import AVATAR_MAX_SIDE
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
+
+
+def _checked_display_name(value: str) -> str:
+    """NFC and stripped; refused with control, bidirectional-override or invisible characters."""
+    value = normalise_display_name(value)
+    validate_display_name(value)
+    return value
 
 
 class SignupForm(AllauthSignupForm):
@@ -26,6 +34,9 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["email", "display_name", "password1", "password2"]
+
+    def clean_display_name(self):
+        return _checked_display_name(self.cleaned_data["display_name"])
 
 
 class ProfileForm(forms.Form):
@@ -43,6 +54,10 @@ class ProfileForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES}),
     )
     remove_avatar = forms.BooleanField(label=_("Remove my profile picture"), required=False)
+
+    def clean_display_name(self):
+        return _checked_display_name(self.cleaned_data["display_name"])
+
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         required=False,

@@ -83,6 +83,10 @@ def reencode_uploaded_image(uploaded_file, *, max_side, max_bytes=None, max_pixe
 
         if image.format not in ACCEPTED_FORMATS:
             raise _error("unsupported")
+        if image.format == "GIF" and not _gif_is_well_formed(data):
+            # Bytes after the GIF's end, or blocks that are no GIF's: a file made to be read as
+            # something else too (a GIF/JavaScript polyglot), or a damaged one.
+            raise _error("corrupt")
         width, height = image.size
         if width < 1 or height < 1:
             raise _error("corrupt")
@@ -109,6 +113,45 @@ def reencode_uploaded_image(uploaded_file, *, max_side, max_bytes=None, max_pixe
         clean.save(output, format="JPEG", quality=85, optimize=True)
         extension = "jpg"
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def _gif_is_well_formed(data: bytes) -> bool:
+    """Whether ``data`` is exactly one GIF: header, screen descriptor, colour table, then only
+    extension and image blocks up to the trailer, which is the file's last byte."""
+    try:
+        if data[:6] not in (b"GIF87a", b"GIF89a"):
+            return False
+        position = 13
+        flags = data[10]
+        if flags & 0x80:
+            position += 3 * (2 ** ((flags & 0x07) + 1))
+
+        def skip_sub_blocks(position: int) -> int:
+            while True:
+                length = data[position]
+                position += 1
+                if length == 0:
+                    return position
+                position += length
+
+        while True:
+            block = data[position]
+            if block == 0x3B:  # trailer
+                return position + 1 == len(data)
+            if block == 0x21:  # extension: label, then data sub-blocks
+                position = skip_sub_blocks(position + 2)
+            elif block == 0x2C:  # image descriptor, local colour table, LZW code size, data
+                flags = data[position + 9]
+                position += 10
+                if flags & 0x80:
+                    position += 3 * (2 ** ((flags & 0x07) + 1))
+                position = skip_sub_blocks(position + 1)
+            else:
+                return False
+            if position > len(data):
+                return False
+    except IndexError:
+        return False
 
 
 def _megapixels(pixels):

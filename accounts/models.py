@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import public_name, validate_display_name
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -37,7 +39,11 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(
-        _("display name"), max_length=80, blank=True, help_text=_("The name others see next to what you write.")
+        _("display name"),
+        max_length=80,
+        blank=True,
+        help_text=_("The name others see next to what you write."),
+        validators=[validate_display_name],
     )
     avatar = models.ImageField(_("profile picture"), upload_to=avatar_upload_path, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True)
@@ -60,9 +66,8 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self):
-        if self.erased_at:
-            return str(_("Deleted user"))
-        return self.display_name or self.email
+        # Shown wherever a template prints a user: never the e-mail address (accounts.names).
+        return public_name(self)
 
     def get_full_name(self):
         if self.erased_at:

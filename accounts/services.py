@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.images import reencode_uploaded_image
 from accounts.language import language_is_available
 from accounts.models import DataExport, User
+from accounts.names import normalise_display_name
 from accounts.permissions import can_close_account
 from accounts.personal_data import personal_data, personal_data_erase, personal_files, retention_prune
 from accounts.roles import REGISTERED_USERS
@@ -62,7 +63,7 @@ def profile_update(
     rolled-back save never loses the picture still referenced.
     """
     errors = {}
-    display_name = (display_name or "").strip()
+    display_name = normalise_display_name(display_name)
     preferred_language = preferred_language or ""
     if not display_name:
         errors["display_name"] = ValidationError(_("Please enter a display name."), code="required")

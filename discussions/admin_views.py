@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -119,6 +120,35 @@ def moderation_queue(user, *, hub: HubPage | None = None) -> QuerySet[Comment]:
         )
         .order_by(F("first_reported_at").asc(nulls_first=True), "pk")
     )
+
+
+@dataclass
+class ReportBurst:
+    hub: HubPage
+    person: object
+    count: int
+
+
+def report_bursts(user) -> list[ReportBurst]:
+    """People in ``user``'s hubs whose comments drew at least ``DISCUSSIONS_REPORT_BURST`` reports in
+    the last ``DISCUSSIONS_REPORT_BURST_MINUTES``: flagged at the top of the queue."""
+    since = timezone.now() - timedelta(minutes=settings.DISCUSSIONS_REPORT_BURST_MINUTES)
+    scope = Q() if sees_every_hub(user) else Q(comment__thread__hub__in=coordinated_hubs(user))
+    rows = list(
+        CommentReport.objects.filter(scope, created_at__gte=since, comment__author__isnull=False)
+        .values("comment__author", "comment__thread__hub")
+        .annotate(count=Count("pk"))
+        .filter(count__gte=settings.DISCUSSIONS_REPORT_BURST)
+        .order_by("-count")
+    )
+    if not rows:
+        return []
+    people = get_user_model().objects.in_bulk({row["comment__author"] for row in rows})
+    hubs = HubPage.objects.in_bulk({row["comment__thread__hub"] for row in rows})
+    return [
+        ReportBurst(hub=hubs[row["comment__thread__hub"]], person=people[row["comment__author"]], count=row["count"])
+        for row in rows
+    ]
 
 
 def forums_by_hub(hubs) -> dict[int, ForumIndexPage]:
@@ -306,6 +336,8 @@ class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
             filter_form=self.filter_form,
             hub=self.hub,
             log_url=reverse("moderation_log_admin:index"),
+            report_bursts=report_bursts(self.request.user),
+            burst_minutes=settings.DISCUSSIONS_REPORT_BURST_MINUTES,
         )
         return context
 

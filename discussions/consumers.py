@@ -65,12 +65,14 @@ def _language_codes() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
 
 
-def _access(thread_id: int, user, cookie_language: str | None) -> _Access:
-    thread = Thread.objects.select_related("hub").filter(pk=thread_id).first() if thread_id <= MAX_ID else None
+def _access(thread_id: int, user, cookie_language: str | None, session=None) -> _Access:
+    thread = (
+        Thread.objects.select_related("hub", "project").filter(pk=thread_id).first() if thread_id <= MAX_ID else None
+    )
     if thread is None:
         return _Access(allowed=False, found=False, language=cookie_language or settings.LANGUAGE_CODE)
     language = cookie_language or thread.hub.default_language or settings.LANGUAGE_CODE
-    return _Access(allowed=can_view_thread(user, thread), language=language)
+    return _Access(allowed=can_view_thread(user, thread, session), language=language)
 
 
 # Access checks in progress for anonymous visitors, per event loop and thread: visitors who arrive
@@ -80,11 +82,13 @@ _anonymous_checks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[in
 )
 
 
-async def _access_shared(thread_id: int, user, cookie_language: str | None) -> _Access:
-    """``_access`` in a worker thread; for anonymous visitors (whose answer depends on the thread
-    alone) one check in flight per thread serves everyone who asks meanwhile."""
-    if user is not None and user.is_authenticated:
-        return await database_sync_to_async(_access)(thread_id, user, cookie_language)
+async def _access_shared(thread_id: int, user, cookie_language: str | None, session=None) -> _Access:
+    """``_access`` in a worker thread; for anonymous visitors without a session (whose answer
+    depends on the thread alone) one check in flight per thread serves everyone who asks meanwhile.
+    A visitor with a session may have passed a page's password (Wagtail keeps that in the session),
+    so is checked alone."""
+    if (user is not None and user.is_authenticated) or session is not None:
+        return await database_sync_to_async(_access)(thread_id, user, cookie_language, session)
     checks = _anonymous_checks.setdefault(asyncio.get_running_loop(), {})
     check = checks.get(thread_id)
     if check is None:
@@ -159,7 +163,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
         except ValueError:
             await self._refuse("bad_request", CLOSE_BAD_REQUEST, _("“after” must be a whole number."))
             return
-        access = await _access_shared(self.thread_id, self.scope.get("user"), self._cookie_language())
+        access = await _access_shared(self.thread_id, self.scope.get("user"), self._cookie_language(), self._session())
         self.language = access.language
         if not access.found:
             await self._refuse("not_found", CLOSE_NOT_FOUND, _("There is no such thread."))
@@ -228,6 +232,12 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             subscriber.cancel_writes()
             if subscriber.room is not None:
                 subscriber.room.fanout.leave(subscriber)
+
+    def _session(self):
+        """The visitor's session (``AuthMiddlewareStack``), or None when they sent no session cookie."""
+        if settings.SESSION_COOKIE_NAME not in self.scope.get("cookies", {}):
+            return None
+        return self.scope.get("session")
 
     def _cookie_language(self) -> str | None:
         chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)

@@ -7,3 +7,6 @@ from django.dispatch import Signal
 comment_posted = Signal()
 # report: the CommentReport just filed.
 comment_reported = Signal()
+# hub, user, count: reports on ``user``'s comments in ``hub`` reached DISCUSSIONS_REPORT_BURST
+# within DISCUSSIONS_REPORT_BURST_MINUTES (sent once, when the count reaches it).
+reports_burst = Signal()

@@ -4,13 +4,19 @@ Views, templates, the consumer, the Wagtail admin and the services all ask these
 thread's hub is ``Thread.hub``; coordinators of one hub never moderate another hub's threads.
 """
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from cms.permissions import is_hub_coordinator
-from discussions.models import Comment, CommentingSuspension, Thread
+from cms.restrictions import PageAudience, audience_allows, page_audience
+from cms.versioned_cache import versioned
+from discussions.models import Comment, CommentingSuspension, ForumIndexPage, Thread
+from partners.models import PartnerMember
 
 AnyUser = AbstractBaseUser | AnonymousUser | None
 
@@ -47,20 +53,63 @@ def can_moderate_thread(user: AnyUser, thread: Thread) -> bool:
     return is_hub_coordinator(user, thread.hub)
 
 
-def can_view_thread(user: AnyUser, thread: Thread) -> bool:
-    """A project's thread is as visible as the project (a draft's thread only to its people); forum
-    topics are public."""
+def forum_page_of(thread: Thread):
+    """The page a forum topic belongs to: its hub's forum (live or not); the hub itself when the hub
+    has no forum page (the topic then shows nowhere but is as private as its hub)."""
+    forum = ForumIndexPage.objects.child_of(thread.hub).first()
+    return forum if forum is not None else thread.hub
+
+
+def forum_audiences() -> dict[int, PageAudience]:
+    """The audience of every hub's forum that not everyone may see (unpublished, or under a view
+    restriction of its own or an ancestor's), by hub id; from the versioned cache (publishing,
+    unpublishing, moving pages and changing restrictions change the version)."""
+
+    def compute() -> dict[int, PageAudience]:
+        audiences = {}
+        for forum in ForumIndexPage.objects.all():
+            audience = page_audience(forum)
+            if not audience.public:
+                audiences[forum.path[: -forum.steplen]] = audience
+        if not audiences:
+            return {}
+        from cms.models import HubPage
+
+        hubs = dict(HubPage.objects.filter(path__in=list(audiences)).values_list("path", "pk"))
+        return {hubs[path]: audience for path, audience in audiences.items() if path in hubs}
+
+    return versioned("forum-audiences", compute)
+
+
+def thread_audience(thread: Thread) -> PageAudience:
+    """Who may see the page ``thread`` belongs to (its project's page, or its hub's forum)."""
+    if thread.project_id is not None:
+        return page_audience(thread.project)
+    return page_audience(forum_page_of(thread))
+
+
+def can_view_thread(user: AnyUser, thread: Thread, session=None) -> bool:
+    """A thread is visible exactly when the page it belongs to is: its project's page (a draft's or a
+    proposal's thread only to the project's people), or its hub's forum page; unpublished pages and
+    view restrictions (on the page or above it) included. ``session`` is the visitor's (request or
+    websocket), where Wagtail records the password restrictions they passed; without it no password
+    restriction is passed."""
     if thread.project_id is not None:
         from projects.permissions import can_view_project
 
-        return can_view_project(user, thread.project)
-    return True
+        project = thread.project
+        if not project.live:
+            return can_view_project(user, project) and audience_allows(
+                page_audience(project, require_live=False), user, session
+            )
+        return audience_allows(page_audience(project), user, session)
+    return audience_allows(thread_audience(thread), user, session)
 
 
-def can_comment(user: AnyUser, thread: Thread) -> bool:
+def can_comment(user: AnyUser, thread: Thread, session=None) -> bool:
     """Registered people with a verified address, who can see the thread, are not suspended in its hub,
     and the thread is open (its coordinators may still write in a locked thread)."""
-    if not has_verified_email(user) or not can_view_thread(user, thread):
+    if not has_verified_email(user) or not can_view_thread(user, thread, session):
         return False
     if can_moderate_thread(user, thread):
         return True
@@ -74,9 +123,14 @@ def can_open_topic(user: AnyUser, hub) -> bool:
     return is_hub_coordinator(user, hub) or not is_suspended(user, hub.pk)
 
 
-def can_edit_comment(user: AnyUser, comment: Comment) -> bool:
+def can_edit_comment(user: AnyUser, comment: Comment, session=None) -> bool:
     """Authors edit their own visible comments while they could still comment in the thread."""
-    return _active(user) and comment.author_id == user.pk and comment.is_visible and can_comment(user, comment.thread)
+    return (
+        _active(user)
+        and comment.author_id == user.pk
+        and comment.is_visible
+        and can_comment(user, comment.thread, session)
+    )
 
 
 def can_delete_comment(user: AnyUser, comment: Comment) -> bool:
@@ -84,8 +138,63 @@ def can_delete_comment(user: AnyUser, comment: Comment) -> bool:
     return _active(user) and comment.author_id == user.pk and not comment.is_deleted
 
 
-def can_report_comment(user: AnyUser, comment: Comment) -> bool:
+def can_report_comment(user: AnyUser, comment: Comment, session=None) -> bool:
     """Anyone logged in reports a visible comment that is not their own."""
     return (
-        _active(user) and comment.author_id != user.pk and comment.is_visible and can_view_thread(user, comment.thread)
+        _active(user)
+        and comment.author_id != user.pk
+        and comment.is_visible
+        and can_view_thread(user, comment.thread, session)
     )
+
+
+# --- How much a report counts ------------------------------------------------------------------
+#
+# Auto-hiding by reports must resist sock puppets: a comment is hidden when the *weights* of its
+# open reports add up to DISCUSSIONS_REPORTS_TO_HIDE (3), and a report weighs
+#   0    from an account younger than DISCUSSIONS_NEW_ACCOUNT_HOURS (24 h) or without a verified
+#        e-mail address (it still reaches the coordinators' queue);
+#   0.5  from an established account without an accepted contribution (no visible comment older
+#        than a day, no membership of a partner, not a coordinator);
+#   1    from everyone else (the hub's coordinators always).
+# Comments by the hub's coordinators and by partners' people are never hidden by reports: they wait
+# in the queue for a coordinator.
+
+REPORT_WEIGHT_NONE = 0.0
+REPORT_WEIGHT_NEWCOMER = 0.5
+REPORT_WEIGHT_FULL = 1.0
+
+
+def has_accepted_contribution(user: AnyUser, hub) -> bool:
+    """A visible comment older than a day, a partner membership, or a coordinator's role in ``hub``."""
+    if not _active(user):
+        return False
+    day_ago = timezone.now() - timedelta(days=1)
+    return (
+        Comment.objects.filter(
+            author=user, created_at__lte=day_ago, deleted_at__isnull=True, hidden_at__isnull=True
+        ).exists()
+        or PartnerMember.objects.filter(user=user).exists()
+        or is_hub_coordinator(user, hub)
+    )
+
+
+def report_weight(user: AnyUser, hub) -> float:
+    """How much ``user``'s report counts towards hiding a comment in ``hub`` (see above)."""
+    if not _active(user):
+        return REPORT_WEIGHT_NONE
+    if is_hub_coordinator(user, hub):
+        return REPORT_WEIGHT_FULL
+    young = timezone.now() - user.date_joined < timedelta(hours=settings.DISCUSSIONS_NEW_ACCOUNT_HOURS)
+    if young or not has_verified_email(user):
+        return REPORT_WEIGHT_NONE
+    return REPORT_WEIGHT_FULL if has_accepted_contribution(user, hub) else REPORT_WEIGHT_NEWCOMER
+
+
+def is_hidden_only_by_coordinators(comment: Comment) -> bool:
+    """Comments by the hub's coordinators and by partners' people go to the queue when reported,
+    never hidden automatically."""
+    author = comment.author
+    if author is None:
+        return False
+    return is_hub_coordinator(author, comment.thread.hub) or PartnerMember.objects.filter(user=author).exists()

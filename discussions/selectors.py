@@ -115,6 +115,8 @@ class Viewer:
     suspended: bool
     # The suspension in force when ``suspended``: its end and reason are shown to the person.
     suspension: CommentingSuspension | None = None
+    # The visitor's session (password restrictions passed), for the per-comment predicates.
+    session: object = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -133,26 +135,27 @@ class Viewer:
             comment.thread = self.thread
             self._memo[key] = {
                 "reply": self.can_comment and comment.is_visible,
-                "edit": permissions.can_edit_comment(self.user, comment),
+                "edit": permissions.can_edit_comment(self.user, comment, self.session),
                 "delete": permissions.can_delete_comment(self.user, comment),
-                "report": permissions.can_report_comment(self.user, comment),
+                "report": permissions.can_report_comment(self.user, comment, self.session),
                 "hide": self.can_moderate and comment.is_visible,
                 "unhide": self.can_moderate and comment.is_hidden,
             }
         return self._memo[key]
 
 
-def viewer_for(user, thread: Thread) -> Viewer:
+def viewer_for(user, thread: Thread, session=None) -> Viewer:
     """Ask ``discussions.permissions`` what ``user`` may do in ``thread``.
 
     Whether they could comment were the thread in the other state (locked or open) is the same
     predicate asked of a copy of the thread in that state. Verification and suspension are asked
     only when they explain why someone cannot comment.
     """
-    can_comment = permissions.can_comment(user, thread)
+    can_view = permissions.can_view_thread(user, thread, session)
+    can_comment = can_view and permissions.can_comment(user, thread, session)
     other_state = copy.copy(thread)
     other_state.locked = not thread.locked
-    can_comment_other = permissions.can_comment(user, other_state)
+    can_comment_other = can_view and permissions.can_comment(user, other_state, session)
     when_open = can_comment_other if thread.locked else can_comment
     authenticated = user is not None and user.is_authenticated
     verified = when_open or (authenticated and permissions.has_verified_email(user))
@@ -162,7 +165,7 @@ def viewer_for(user, thread: Thread) -> Viewer:
     return Viewer(
         user=user,
         thread=thread,
-        can_view=permissions.can_view_thread(user, thread),
+        can_view=can_view,
         can_comment=can_comment,
         can_comment_when_open=when_open,
         can_comment_when_locked=can_comment if thread.locked else can_comment_other,
@@ -170,6 +173,7 @@ def viewer_for(user, thread: Thread) -> Viewer:
         verified=verified,
         suspended=suspension is not None,
         suspension=suspension,
+        session=session,
     )
 
 
@@ -270,7 +274,7 @@ class ThreadBlock:
     comment_count: int
 
 
-def thread_block(thread: Thread, user) -> ThreadBlock:
+def thread_block(thread: Thread, user, session=None) -> ThreadBlock:
     """Everything a thread's block shows ``user``.
 
     ``thread`` must have been read from the database before this is called (as the views and the
@@ -282,7 +286,7 @@ def thread_block(thread: Thread, user) -> ThreadBlock:
     comments = list(thread_comments(thread))
     for comment in comments:
         comment.thread = thread
-    viewer = viewer_for(user, thread)
+    viewer = viewer_for(user, thread, session)
     return ThreadBlock(
         thread=thread,
         last_seq=last_seq,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cms.page_cache import content_changed
+from cms.restrictions import audience_allows, page_audience
 from discussions import events, live, selectors
 from discussions.models import (
     ChangeType,
@@ -40,6 +42,8 @@ from discussions.permissions import (
     can_report_comment,
     current_suspension,
     has_verified_email,
+    is_hidden_only_by_coordinators,
+    report_weight,
 )
 from discussions.rendering import render_comment
 
@@ -149,11 +153,12 @@ def _rendered(actor, thread: Thread, body: str, limits: CommentLimits):
     return body, rendered
 
 
-def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None = None) -> Comment:
+def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None = None, session=None) -> Comment:
     """Post ``body`` in ``thread`` (as a reply to ``reply_to``); raises PermissionDenied,
-    ValidationError (field ``body`` or ``reply_to``) or CommentRateLimited."""
+    ValidationError (field ``body`` or ``reply_to``) or CommentRateLimited. ``session`` is the
+    actor's, where the password restrictions they passed are recorded (``can_view_thread``)."""
     _require_user(actor)
-    if not can_comment(actor, thread):
+    if not can_comment(actor, thread, session):
         raise PermissionDenied(_why_not_comment(actor, thread))
     if reply_to is not None:
         if reply_to.thread_id != thread.pk:
@@ -164,9 +169,14 @@ def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None =
         if reply_to.is_deleted:
             raise ValidationError({"reply_to": _("That comment has been deleted; write a new comment instead.")})
     limits = limits_for(actor)
-    _check_rate(actor, limits)
     body, rendered = _rendered(actor, thread, body, limits)
     with transaction.atomic():
+        # The rate check and the insert happen under a lock on the author's row, so parallel posts by
+        # one person queue up and each sees the comments committed before it (PostgreSQL: FOR UPDATE
+        # waits, and the check then reads the committed rows; SQLite: transactions begin IMMEDIATE,
+        # one writer at a time). Whatever the cache backend.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
+        _check_rate(actor, limits)
         seq = _next_seq(thread)
         now = timezone.now()
         comment = Comment.objects.create(
@@ -186,10 +196,10 @@ def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None =
     return comment
 
 
-def comment_edit(*, actor, comment: Comment, body: str) -> Comment:
+def comment_edit(*, actor, comment: Comment, body: str, session=None) -> Comment:
     """Replace the text of one's own comment; the earlier wording is kept for moderators."""
     _require_user(actor)
-    if not can_edit_comment(actor, comment):
+    if not can_edit_comment(actor, comment, session):
         raise PermissionDenied(_("You can only edit your own comments, while the thread is open."))
     limits = limits_for(actor)
     body, rendered = _rendered(actor, comment.thread, body, limits)
@@ -361,11 +371,11 @@ def reports_dismiss(*, actor, comment: Comment, reason: str) -> int:
     return resolved
 
 
-def comment_report(*, actor, comment: Comment, reason: str, note: str = "") -> CommentReport:
+def comment_report(*, actor, comment: Comment, reason: str, note: str = "", session=None) -> CommentReport:
     """Report a comment. When ``DISCUSSIONS_REPORTS_TO_HIDE`` different people have open reports on
     it, it is hidden until a coordinator decides (logged as the site's own action)."""
     _require_user(actor)
-    if not can_report_comment(actor, comment):
+    if not can_report_comment(actor, comment, session):
         raise PermissionDenied(_("You cannot report this comment."))
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
@@ -378,8 +388,18 @@ def comment_report(*, actor, comment: Comment, reason: str, note: str = "") -> C
             raise ValidationError(_("You have already reported this comment. The coordinators will look at it."))
         report = CommentReport.objects.create(comment=comment, reporter=actor, reason=reason, note=note)
         transaction.on_commit(lambda: events.comment_reported.send(sender=CommentReport, report=report))
-        open_reports = comment.reports.filter(resolved_at__isnull=True).values("reporter").distinct().count()
-        if comment.is_visible and open_reports >= settings.DISCUSSIONS_REPORTS_TO_HIDE:
+        reporters = [
+            open_report.reporter
+            for open_report in comment.reports.filter(resolved_at__isnull=True).select_related("reporter")
+        ]
+        open_reports = len(reporters)
+        weight = sum(report_weight(reporter, comment.thread.hub) for reporter in reporters)
+        _flag_report_burst(comment)
+        if (
+            comment.is_visible
+            and weight >= settings.DISCUSSIONS_REPORTS_TO_HIDE
+            and not is_hidden_only_by_coordinators(comment)
+        ):
             _hide(comment, automatically=True)
             _log(
                 actor=None,
@@ -392,6 +412,29 @@ def comment_report(*, actor, comment: Comment, reason: str, note: str = "") -> C
             )
             logger.info("Comment %s hidden after %s reports", comment.pk, open_reports)
     return report
+
+
+def reports_on_author_recently(author_id: int, hub_id: int) -> int:
+    """Reports filed in the last ``DISCUSSIONS_REPORT_BURST_MINUTES`` on ``author_id``'s comments in a hub."""
+    since = timezone.now() - timedelta(minutes=settings.DISCUSSIONS_REPORT_BURST_MINUTES)
+    return CommentReport.objects.filter(
+        comment__author_id=author_id, comment__thread__hub_id=hub_id, created_at__gte=since
+    ).count()
+
+
+def _flag_report_burst(comment: Comment) -> None:
+    """When the reports on one person's comments in a hub reach ``DISCUSSIONS_REPORT_BURST`` within
+    the window, tell the coordinators once (``events.reports_burst``; the queue lists such people
+    while the burst lasts): a pile-on, or sock puppets, or someone who needs a coordinator now."""
+    if comment.author_id is None:
+        return
+    count = reports_on_author_recently(comment.author_id, comment.thread.hub_id)
+    if count == settings.DISCUSSIONS_REPORT_BURST:
+        author, hub = comment.author, comment.thread.hub
+        logger.warning("Report burst: %s reports on user %s's comments in hub %s", count, author.pk, hub.pk)
+        transaction.on_commit(
+            lambda: events.reports_burst.send(sender=CommentReport, hub=hub, user=author, count=count)
+        )
 
 
 def _set_lock(*, actor, thread: Thread, locked: bool, reason: str) -> Thread:
@@ -485,9 +528,11 @@ def suspension_lift(*, actor, suspension: CommentingSuspension, reason: str = ""
     return suspension
 
 
-def topic_open(*, actor, forum, title: str, body: str) -> tuple[Thread, Comment]:
+def topic_open(*, actor, forum, title: str, body: str, session=None) -> tuple[Thread, Comment]:
     """Open a forum topic in ``forum``'s hub with its first comment; all or nothing."""
     _require_user(actor)
+    if not audience_allows(page_audience(forum), actor, session):
+        raise PermissionDenied(_("You cannot open a topic in this forum."))
     hub = forum.get_hub()
     if hub is None or not can_open_topic(actor, hub):
         suspension = current_suspension(actor, hub.pk) if hub is not None and has_verified_email(actor) else None
@@ -504,7 +549,7 @@ def topic_open(*, actor, forum, title: str, body: str) -> tuple[Thread, Comment]
         raise ValidationError(errors)
     with transaction.atomic():
         thread = Thread.objects.create(hub=hub, title=title, author=actor)
-        comment = comment_post(actor=actor, thread=thread, body=body)
+        comment = comment_post(actor=actor, thread=thread, body=body, session=session)
     return thread, comment
 
 

@@ -65,7 +65,7 @@ def _use_hub_language(request, hub) -> None:
 
 def _thread_or_404(request, thread_id: int) -> Thread:
     thread = selectors.thread_for_block(thread_id)
-    if thread is None or not can_view_thread(request.user, thread):
+    if thread is None or not can_view_thread(request.user, thread, request.session):
         raise Http404(_("There is no discussion here with that number."))
     _use_hub_language(request, thread.hub)
     return thread
@@ -73,7 +73,7 @@ def _thread_or_404(request, thread_id: int) -> Thread:
 
 def _comment_or_404(request, comment_id: int) -> Comment:
     comment = selectors.comment_with_thread(comment_id)
-    if comment is None or not can_view_thread(request.user, comment.thread):
+    if comment is None or not can_view_thread(request.user, comment.thread, request.session):
         raise Http404(_("There is no comment here with that number."))
     _use_hub_language(request, comment.thread.hub)
     return comment
@@ -212,7 +212,7 @@ def comment_create(request, thread_id: int):
             return redirect_to_login(request.get_full_path())
         reply_to = _reply_target(thread, _int_or_none(request.GET.get("reply_to")))
         form = CommentForm(initial={"reply_to": reply_to.pk if reply_to else None})
-        if not selectors.viewer_for(request.user, thread).can_comment:
+        if not selectors.viewer_for(request.user, thread, request.session).can_comment:
             return _not_allowed(
                 request,
                 title=_("Write a comment"),
@@ -241,7 +241,11 @@ def comment_create(request, thread_id: int):
         return _comment_form_page(request, thread, form, reply_to=reply_to)
     try:
         comment = services.comment_post(
-            actor=request.user, thread=thread, body=form.cleaned_data["body"], reply_to=reply_to
+            actor=request.user,
+            thread=thread,
+            body=form.cleaned_data["body"],
+            reply_to=reply_to,
+            session=request.session,
         )
     except PermissionDenied as error:
         message = str(error) or why_not_comment(request.user, thread)
@@ -301,7 +305,7 @@ def comment_edit(request, comment_id: int):
         return redirect_to_login(request.get_full_path())
     comment = _comment_or_404(request, comment_id)
     back_url = _comment_back_url(comment, request)
-    if not can_edit_comment(request.user, comment):
+    if not can_edit_comment(request.user, comment, request.session):
         return _not_allowed(
             request,
             title=_("Edit your comment"),
@@ -312,7 +316,9 @@ def comment_edit(request, comment_id: int):
     form = CommentEditForm(request.POST if request.method == "POST" else None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+            services.comment_edit(
+                actor=request.user, comment=comment, body=form.cleaned_data["body"], session=request.session
+            )
         except ValidationError as error:
             add_service_error(form, error)
         except PermissionDenied as error:
@@ -368,7 +374,7 @@ def comment_report(request, comment_id: int):
         return redirect_to_login(request.get_full_path())
     comment = _comment_or_404(request, comment_id)
     back_url = _comment_back_url(comment, request)
-    if not can_report_comment(request.user, comment):
+    if not can_report_comment(request.user, comment, request.session):
         return _not_allowed(
             request,
             title=_("Report a comment"),
@@ -383,6 +389,7 @@ def comment_report(request, comment_id: int):
                 comment=comment,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                session=request.session,
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -564,7 +571,11 @@ def forum_topic_new(request, page: ForumIndexPage):
     if request.method == "POST" and form.is_valid():
         try:
             thread, _comment = services.topic_open(
-                actor=request.user, forum=page, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                actor=request.user,
+                forum=page,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                session=request.session,
             )
         except services.CommentRateLimited as limited:
             form.add_error("body", limited.message)

@@ -23,6 +23,7 @@ new inbox numbers after each commit.
 import logging
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -65,20 +66,41 @@ def _project_visible_q(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | visible
 
 
-def visible_q() -> Q:
-    """A filter on notifications for those whose content the reader can still see."""
+def _forum_visible_q(user) -> Q:
+    """Leaves out forum topics in forums that ``user`` may not see (unpublished, or behind a view
+    restriction they do not pass without a session): ``discussions.permissions.can_view_thread``.
+    No query while every forum is public (the usual case; the forums' audiences are cached)."""
+    from cms.restrictions import audience_allows
+    from discussions.models import Thread
+    from discussions.permissions import forum_audiences
+
+    audiences = forum_audiences()
+    if not audiences:
+        return Q()
+    if isinstance(user, int):
+        user = get_user_model().objects.filter(pk=user).first()
+    hidden = [hub_id for hub_id, audience in audiences.items() if not audience_allows(audience, user)]
+    if not hidden:
+        return Q()
+    return ~Q(thread__in=Thread.objects.filter(project__isnull=True, hub_id__in=hidden).values("pk"))
+
+
+def visible_q(user=None) -> Q:
+    """A filter on notifications for those whose content the reader (``user``, or a user id) can
+    still see."""
     comment_visible = (
         Q(comment__isnull=True)
         | Q(comment__hidden_at__isnull=True, comment__deleted_at__isnull=True)
         | Q(kind=EventKind.WAITING)
     )
     project_visible = Q(kind__in=ROLE_KINDS) | (_project_visible_q("project") & _project_visible_q("thread__project"))
-    return comment_visible & project_visible
+    visible = comment_visible & project_visible
+    return visible & _forum_visible_q(user) if user is not None else visible
 
 
 def visible_notifications(user) -> QuerySet:
     """``user``'s notifications that they can still see, newest first."""
-    return Notification.objects.filter(recipient=user).filter(visible_q()).order_by("-seq")
+    return Notification.objects.filter(recipient=user).filter(visible_q(user)).order_by("-seq")
 
 
 def with_relations(notifications: QuerySet) -> QuerySet:

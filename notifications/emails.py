@@ -233,10 +233,23 @@ def deliverable(notifications: list[Notification], *, settled: set[int] | None =
             lifted_at__isnull=True,
         ).values_list("user_id", "hub_id")
     )
+    # Forum topics in forums not everyone may see: told only to those who pass without a session.
+    from cms.restrictions import audience_allows
+    from discussions.permissions import forum_audiences
+
+    on_topics = any(n.thread_id and n.thread.project_id is None for n in notifications)
+    forums = forum_audiences() if on_topics else {}
+    allowed: dict[tuple[int, int], bool] = {}
     kept = []
     for n in notifications:
         if (n.recipient_id, n.hub_id) in suspended or n.pk in settled:
             continue
+        if n.thread_id and n.thread.project_id is None and n.thread.hub_id in forums:
+            key = (n.recipient_id, n.thread.hub_id)
+            if key not in allowed:
+                allowed[key] = audience_allows(forums[n.thread.hub_id], n.recipient)
+            if not allowed[key]:
+                continue
         if n.comment_id and not n.comment.is_visible and n.kind != EventKind.WAITING:
             continue
         project = _project(n)

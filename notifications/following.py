@@ -110,9 +110,12 @@ def followed_groups(user, request=None) -> list[FollowedGroup]:
     )
     partner_urls = _partner_urls({f.partner_id for f in follows if f.partner_id}, request)
     groups = {kind: FollowedGroup(kind=kind, heading=str(heading)) for kind, heading in GROUP_HEADINGS.items()}
+    hidden_forum_hubs = _hidden_forum_hub_ids(user, getattr(request, "session", None))
     for follow in follows:
         kind = follow.target_kind
         target = follow.target
+        if kind == FollowTarget.THREAD and target.project_id is None and target.hub_id in hidden_forum_hubs:
+            continue  # a topic in a forum they may not see (any more): not even its title
         groups[kind].items.append(
             Followed(
                 follow=follow,
@@ -125,6 +128,15 @@ def followed_groups(user, request=None) -> list[FollowedGroup]:
     for group in groups.values():
         group.items.sort(key=lambda item: item.title.casefold())
     return [group for group in groups.values() if group.items]
+
+
+def _hidden_forum_hub_ids(user, session) -> set[int]:
+    """The hubs whose forum ``user`` may not see (``can_view_thread``); no query while every forum is
+    public."""
+    from cms.restrictions import audience_allows
+    from discussions.permissions import forum_audiences
+
+    return {hub_id for hub_id, audience in forum_audiences().items() if not audience_allows(audience, user, session)}
 
 
 def target_title(target) -> str:

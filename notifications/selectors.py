@@ -61,10 +61,19 @@ def project_viewers_q(page) -> Q | None:
 
 
 def thread_viewers_q(thread) -> Q | None:
-    """A project's thread is as visible as its project; forum topics are public (``can_view_thread``)."""
-    if thread.project_id is None:
-        return None
-    return project_viewers_q(thread.project)
+    """The people who may see ``thread`` without a session (``can_view_thread``): a project's thread
+    as its project, and both a project's and a forum topic's as the page they belong to (unpublished
+    pages and view restrictions; nobody for a password restriction, which only a session passes)."""
+    from cms.restrictions import audience_users_q
+    from discussions.permissions import thread_audience
+
+    page_q = audience_users_q(thread_audience(thread))
+    project_q = project_viewers_q(thread.project) if thread.project_id is not None else None
+    if thread.project_id is not None and not thread.project.live:
+        page_q = None  # a draft's thread: its people (project_viewers_q) see it
+    if page_q is None:
+        return project_q
+    return page_q if project_q is None else page_q & project_q
 
 
 def visible_user_ids(user_ids, viewers_q: Q | None) -> list[int]:

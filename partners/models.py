@@ -107,6 +107,8 @@ class Partner(index.Indexed, ClusterableModel):
         index.SearchField("description"),
         index.AutocompleteField("name"),
         index.FilterField("kind"),
+        # The coordinators' admin list is scoped by id (partners in their hubs), and search must keep that.
+        index.FilterField("id"),
     ]
 
     class Meta:

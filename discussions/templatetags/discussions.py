@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.names import public_name
 from discussions import selectors
 from discussions.forms import CommentForm
 from discussions.models import Comment, Thread
@@ -31,7 +32,7 @@ def discussion(context, subject):
     thread = _thread_of(subject)
     if thread is None:
         return {"thread": None}
-    block = selectors.thread_block(thread, user)
+    block = selectors.thread_block(thread, user, getattr(request, "session", None))
     if not block.viewer.can_view:
         return {"thread": None}
     return {
@@ -84,7 +85,7 @@ def comment_state(comment: Comment) -> str:
 
 @register.filter
 def comment_author_name(comment: Comment) -> str:
-    return str(comment.author) if comment.author_id and comment.author else _("Former user")
+    return public_name(comment.author) if comment.author_id and comment.author else _("Former user")
 
 
 @register.filter

@@ -213,6 +213,8 @@ UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_IMAGE_MAX_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_IMAGE_MAX_PIXELS
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Every admin upload is checked and re-encoded as the public forms' pictures are (cms.image_forms).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.CheckedImageForm"
 
 # --- E-mail -------------------------------------------------------------------------------------
 
@@ -290,8 +292,12 @@ DISCUSSIONS_NEW_ACCOUNT_INTERVAL_SECONDS = env_int("DISCUSSIONS_NEW_ACCOUNT_INTE
 DISCUSSIONS_NEW_ACCOUNT_HOURS = env_int("DISCUSSIONS_NEW_ACCOUNT_HOURS", 24)
 DISCUSSIONS_NEW_ACCOUNT_MAX_LINKS = env_int("DISCUSSIONS_NEW_ACCOUNT_MAX_LINKS", 2)
 DISCUSSIONS_COMMENT_MAX_LENGTH = env_int("DISCUSSIONS_COMMENT_MAX_LENGTH", 5000)
-# A comment reported by this many different people is hidden until a coordinator decides.
+# A comment is hidden until a coordinator decides when its reports weigh this much (each report
+# weighs 0, 0.5 or 1 by the reporter's standing: discussions.permissions.report_weight; README "Moderation").
 DISCUSSIONS_REPORTS_TO_HIDE = env_int("DISCUSSIONS_REPORTS_TO_HIDE", 3)
+# So many reports on one person's comments in a hub within the window are flagged to coordinators.
+DISCUSSIONS_REPORT_BURST = env_int("DISCUSSIONS_REPORT_BURST", 5)
+DISCUSSIONS_REPORT_BURST_MINUTES = env_int("DISCUSSIONS_REPORT_BURST_MINUTES", 60)
 
 # Open websockets per address and per session in each server process (hub.websocket_limits); 0: no cap.
 WEBSOCKET_MAX_PER_ADDRESS = env_int("WEBSOCKET_MAX_PER_ADDRESS", 200)

@@ -84,3 +84,18 @@ def thread_scene_create() -> ThreadScene:
         other_hub=other_hub,
         other_coordinator=coordinator_create(other_hub),
     )
+
+
+def contribution_add(user, hub):
+    """Give ``user`` an accepted contribution (a visible comment two days old, in a topic of ``hub``
+    kept for the purpose), so that their reports count in full (``permissions.report_weight``)."""
+    thread = Thread.objects.filter(hub=hub, project=None, title="Tidligere bidrag").first()
+    thread = thread or topic_create(hub, title="Tidligere bidrag")
+    comment = comment_create(thread, author=user, body="Et tidligere bidrag")
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(days=2))
+    return user
+
+
+def reporter_create(hub, **fields):
+    """An established commenter whose reports count in full."""
+    return contribution_add(commenter_create(**fields), hub)

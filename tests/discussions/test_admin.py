@@ -24,7 +24,13 @@ from discussions.models import (
     Thread,
 )
 from tests.accounts.factories import UserFactory
-from tests.discussions.factories import comment_create, commenter_create, thread_scene_create, topic_create
+from tests.discussions.factories import (
+    comment_create,
+    commenter_create,
+    reporter_create,
+    thread_scene_create,
+    topic_create,
+)
 from tests.projects.admin_support import in_english
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +58,8 @@ def site_administrator():
 
 
 def report(comment, *, reason="abuse", note="", reporter=None):
-    return services.comment_report(actor=reporter or commenter_create(), comment=comment, reason=reason, note=note)
+    reporter = reporter or reporter_create(comment.thread.hub)
+    return services.comment_report(actor=reporter, comment=comment, reason=reason, note=note)
 
 
 def reported(thread, body, *, author, reports=1, **report_fields) -> Comment:

@@ -34,6 +34,8 @@ from discussions.services import CommentRateLimited
 from tests.discussions.factories import (
     comment_create,
     commenter_create,
+    contribution_add,
+    reporter_create,
     thread_scene_create,
     topic_create,
 )
@@ -292,7 +294,7 @@ def test_three_different_people_reporting_hides_the_comment_until_a_coordinator_
 ):
     comment = comment_create(scene.thread, author=scene.alice, body="Tvilsomt")
     listener = Listener(scene.thread)
-    reporters = [scene.bob, commenter_create(), commenter_create()]
+    reporters = [contribution_add(scene.bob, scene.hub), reporter_create(scene.hub), reporter_create(scene.hub)]
 
     for reporter in reporters[:2]:
         with django_capture_on_commit_callbacks(execute=True):
@@ -326,8 +328,8 @@ def test_three_different_people_reporting_hides_the_comment_until_a_coordinator_
 def test_the_report_threshold_is_configurable(scene, settings):
     settings.DISCUSSIONS_REPORTS_TO_HIDE = 2
     comment = comment_create(scene.thread, author=scene.alice)
-    services.comment_report(actor=scene.bob, comment=comment, reason="spam")
-    services.comment_report(actor=commenter_create(), comment=comment, reason="spam")
+    services.comment_report(actor=contribution_add(scene.bob, scene.hub), comment=comment, reason="spam")
+    services.comment_report(actor=reporter_create(scene.hub), comment=comment, reason="spam")
     comment.refresh_from_db()
     assert comment.hidden_automatically
 
@@ -469,7 +471,7 @@ def test_hiding_needs_a_reason_and_resolves_the_reports(scene, django_capture_on
 def test_keeping_a_comment_hidden_by_reports_changes_nothing_for_readers(scene, settings):
     settings.DISCUSSIONS_REPORTS_TO_HIDE = 1
     comment = comment_create(scene.thread, author=scene.alice)
-    services.comment_report(actor=scene.bob, comment=comment, reason="spam")
+    services.comment_report(actor=contribution_add(scene.bob, scene.hub), comment=comment, reason="spam")
     comment.refresh_from_db()
     seq = comment.seq
 
@@ -509,8 +511,8 @@ def test_dismissing_reports_keeps_the_comment_and_shows_one_hidden_by_reports_ag
     assert (dismissal.comment_id, dismissal.reason) == (kept.pk, "Innenfor temaet")
 
     hidden = comment_create(scene.thread, author=scene.alice, body="Også uskyldig")
-    services.comment_report(actor=scene.bob, comment=hidden, reason="spam")
-    services.comment_report(actor=commenter_create(), comment=hidden, reason="spam")
+    services.comment_report(actor=contribution_add(scene.bob, scene.hub), comment=hidden, reason="spam")
+    services.comment_report(actor=reporter_create(scene.hub), comment=hidden, reason="spam")
     hidden.refresh_from_db()
     assert hidden.hidden_automatically
 

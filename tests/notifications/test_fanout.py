@@ -16,6 +16,7 @@ from partners.models import PartnershipStatus
 from projects import services as projects
 from projects.models import ProjectStatus
 from tests.accounts.factories import UserFactory
+from tests.discussions.factories import contribution_add
 from tests.notifications.factories import citizen_create, follow_create, follower_create, kinds_by_recipient
 from tests.partners.factories import (
     coordinator_create,
@@ -301,6 +302,7 @@ def test_a_report_waits_for_the_threads_hub_coordinators(scene, django_capture_o
     comment = _post(django_capture_on_commit_callbacks, actor=scene.alice, thread=scene.thread, body="Kjøp billig!")
     Notification.objects.all().delete()
 
+    contribution_add(scene.bob, scene.hub)  # an established reporter: the report weighs enough
     with django_capture_on_commit_callbacks(execute=True):
         report = discussions.comment_report(actor=scene.bob, comment=comment, reason="spam")
 
