@@ -12,7 +12,6 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
@@ -23,6 +22,7 @@ from cms.models import HubPage
 from cms.page_cache import content_changed
 from cms.permissions import is_hub_coordinator
 from cms.sanitise import active_content, sanitise_html
+from cms.slugs import slugify_no
 from partners import emails, events
 from partners.models import (
     PARTNERSHIP_TRANSITIONS,
@@ -78,7 +78,7 @@ RESERVED_SLUGS = {"apply", "mine", "invitations"}
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:180] or "partner"
+    base = slugify_no(name, max_length=180) or "partner"
     if base in RESERVED_SLUGS:
         base = f"{base}-partner"
     slug, counter = base, 2

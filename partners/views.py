@@ -43,7 +43,13 @@ from partners.models import (
     PartnershipStatus,
 )
 from partners.permissions import can_edit_partner, can_manage_partner_members, is_partner_member
-from partners.selectors import directory_partner, directory_partners, memberships_of, partners_administered_by
+from partners.selectors import (
+    directory_partner,
+    directory_partners,
+    memberships_of,
+    partner_current_slug,
+    partners_administered_by,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +102,9 @@ def partner_detail(request, page, slug: str):
     try:
         partner = directory_partner(hub, slug)
     except Partner.DoesNotExist as error:
+        current_slug = partner_current_slug(slug)
+        if current_slug is not None:
+            return redirect(f"{page.get_url(request)}{current_slug}/", permanent=True)
         raise Http404(_("No partner here has that address.")) from error
     return page.render(
         request,
@@ -216,7 +225,13 @@ def _manageable_partner(request, slug: str) -> tuple[Partner, PartnerMember | No
 @login_required
 def manage(request, slug: str):
     """An organisation's own page: its status in each hub, its profile, its people and open invitations."""
-    partner, member = _manageable_partner(request, slug)
+    try:
+        partner, member = _manageable_partner(request, slug)
+    except Http404:
+        current_slug = partner_current_slug(slug)
+        if current_slug is None:
+            raise
+        return redirect("partner_manage", slug=current_slug, permanent=True)
     can_edit = can_edit_partner(request.user, partner)
     if request.method == "POST":
         if not can_edit:

@@ -1,4 +1,4 @@
-"""Fictional demo data: a home page, one hub with pages and news, menus and two accounts.
+"""Fictional demo data: a home page, one hub with pages, news and its own menu, and two accounts.
 
 Idempotent: a second run finds what the first made and creates nothing. ``make run`` calls it
 with ``--if-empty`` on every start, so it must stay cheap when there is already a hub.
@@ -25,7 +25,7 @@ from wagtail.rich_text import RichText
 
 from accounts.roles import REGISTERED_USERS
 from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, NewsIndexPage, NewsPage, StandardPage
-from cms.services import hub_coordinator_add
+from cms.services import hub_coordinator_add, hub_menu_seed
 
 FICTION_NOTE = "<p><strong>Fiktive demodata.</strong> Alt innhold her er oppdiktet og kan slettes.</p>"
 HOME_SLUG = "forside"
@@ -52,9 +52,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             site, home = self._home_and_site()
             hub = self._hub(home)
-            about = self._about_page(hub, home)
+            self._about_page(hub, home)
             self._news(hub)
-            self._settings(site, hub, about)
+            self._settings(site, hub)
             logins = [
                 self._account(
                     email=COORDINATOR_EMAIL, display_name="Kari Koordinator (fiktiv)", password=password, hub=hub
@@ -62,6 +62,8 @@ class Command(BaseCommand):
                 self._account(email=RESIDENT_EMAIL, display_name="Ola Innbygger (fiktiv)", password=password),
             ]
             self._extensions(hub)
+            # Last, so that the menu lists the index pages the other apps have just added.
+            hub_menu_seed(hub=hub)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (fictional): {hub.title} at {hub.url}"))
         for email, secret in logins:
             if secret is None:
@@ -140,6 +142,7 @@ class Command(BaseCommand):
             about = StandardPage(
                 title="Om laben",
                 slug="om-laben",
+                show_in_menus=True,
                 intro=RichText("<p>Hvem vi er og hvordan du kan bli med. <strong>Fiktive demodata.</strong></p>"),
                 body=[
                     ("heading", {"text": "Et samarbeid for hele kommunen", "level": "h2"}),
@@ -185,21 +188,26 @@ class Command(BaseCommand):
             index.add_child(instance=news)
             news.save_revision().publish()
 
-    def _settings(self, site: Site, hub: HubPage, about: StandardPage) -> None:
+    def _settings(self, site: Site, hub: HubPage) -> None:
+        """The site-wide menu and footer (home page, goals, accounts); the hub has its own."""
         navigation = NavigationSettings.for_site(site)
         if not navigation.links:
             navigation.links = [
-                ("link", {"label": "Fjordvik framtidslab", "page": hub, "url": ""}),
-                ("link", {"label": "Om laben", "page": about, "url": ""}),
+                (
+                    "link",
+                    {
+                        "label": "Fjordvik framtidslab",
+                        "label_nn": "",
+                        "label_en": "Fjordvik Future Lab",
+                        "page": hub,
+                        "url": "",
+                    },
+                ),
             ]
             navigation.save()
         footer = FooterSettings.for_site(site)
         if not footer.text:
             footer.text = "Dugnad – lokale partnerskap for bærekraftsmålene. Fiktive demodata."
-            footer.contact_email = "post@fjordvik.example"
-            footer.contact_phone = "+47 700 00 000"
-            footer.contact_address = "Kaigata 1\n6000 Fjordvik (fiktiv adresse)"
-            footer.links = [("link", {"label": "Om laben", "page": about, "url": ""})]
             footer.save()
 
     def _account(
