@@ -3,7 +3,7 @@ from django.conf import settings
 from wagtail.models import Site
 
 from cms.models import FooterSettings, NavigationSettings
-from tests.cms.factories import hub_page_create, standard_page_create  # noqa: F401
+from tests.cms.factories import hub_page_create, standard_page_create
 
 pytestmark = pytest.mark.django_db
 
