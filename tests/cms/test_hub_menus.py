@@ -5,6 +5,8 @@ import importlib
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
@@ -181,3 +183,41 @@ def test_breadcrumbs_start_with_one_translated_home_label(client, home):
 
     assert f'href="{home.url}">Framside</a>' in nynorsk
     assert f'href="{home.url}">Forside</a>' in bokmaal and ">Dugnad</a></li>" not in bokmaal
+
+
+def test_a_coordinator_opens_the_menu_tab_of_their_hub_and_not_of_another(client, home):
+    north = hub_page_create(parent=home)
+    south = hub_page_create(parent=home)
+    coordinator = user_create()
+    coordinator.groups.add(north.coordinators_group)
+    coordinator.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(coordinator)
+
+    own = client.get(reverse("wagtailadmin_pages:edit", args=(north.pk,)))
+    other = client.get(reverse("wagtailadmin_pages:edit", args=(south.pk,)))
+
+    html = own.content.decode()
+    assert own.status_code == 200 and 'id="tab-meny_og_kontakt"' in html and "menu_links-section" in html
+    assert other.status_code in (302, 403)
+
+
+def test_the_migration_moves_links_inside_a_hub_from_the_site_menu_to_the_hubs(home):
+    hub = hub_page_create(parent=home, title="Fjordvik lab")
+    about = standard_page_create(parent=hub, title="Om laben")
+    listed = standard_page_create(parent=hub, title="Bli med", show_in_menus=True)
+    site = Site.objects.get(is_default_site=True)
+    navigation = NavigationSettings.for_site(site)
+    navigation.links = [
+        ("link", {"label": "Fjordvik lab", "page": hub, "url": ""}),
+        ("link", {"label": "Om laben", "page": about, "url": ""}),
+    ]
+    navigation.save()
+    migration = importlib.import_module("cms.migrations.0003_hub_menus_from_site_settings")
+
+    migration.forwards(apps, None)
+
+    hub = HubPage.objects.get(pk=hub.pk)
+    assert [block.value["page"].pk for block in hub.menu_links] == [hub.pk, about.pk, listed.pk]
+    assert [block.value["page"].pk for block in NavigationSettings.for_site(site).links] == [hub.pk]
+    draft = hub.get_latest_revision_as_object()
+    assert [block.value["page"].pk for block in draft.menu_links] == [hub.pk, about.pk, listed.pk]
