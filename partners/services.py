@@ -29,6 +29,7 @@ from partners.models import (
     Partner,
     PartnerInvitation,
     PartnerMember,
+    PartnerOldSlug,
     PartnerRole,
     Partnership,
     PartnershipEvent,
@@ -271,6 +272,15 @@ def partner_create(
     return partner
 
 
+def _keep_old_slug(partner: Partner) -> None:
+    """If a site administrator changed the slug in the admin, the old address keeps answering (301)."""
+    old_slug = Partner.objects.filter(pk=partner.pk).values_list("slug", flat=True).first()
+    if old_slug is None or old_slug == partner.slug:
+        return
+    PartnerOldSlug.objects.filter(slug=partner.slug).delete()  # the partner takes an old address back
+    PartnerOldSlug.objects.update_or_create(slug=old_slug, defaults={"partner": partner})
+
+
 def partner_update(
     *, actor, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
 ):
@@ -290,6 +300,7 @@ def partner_update(
     with _deleting_logo_file_on_error(partner), transaction.atomic():
         if logo_content is not None:
             partner.logo = _logo_image(partner_name=partner.name, content=logo_content, actor=actor)
+        _keep_old_slug(partner)
         _save_partner(partner, goals=goals, focus_themes=focus_themes)
         if partner.logo_id != old_logo_id:
             _logo_discard(old_logo_id, keep_for=partner)

@@ -49,3 +49,16 @@ def test_old_slugs_are_reslugged_and_their_addresses_redirect(client):
     assert client.get(f"{index.url}gronn-energi-as/").status_code == 200
     assert client.get(f"{index.url}no-such-partner/").status_code == 404
     assert Partner.objects.count() == 2
+
+
+def test_a_slug_changed_in_the_admin_keeps_its_old_address(client):
+    hub = hub_create()
+    index = partner_index_create(hub)
+    partner = partner_create(name="Fjordvik Energi AS", slug="fjordvik-energi-as")
+    partnership_create(partner=partner, hub=hub)
+    partner.slug = "fjordvik-energi"
+
+    services.partner_update(actor=user_create(is_superuser=True), partner=partner)
+
+    response = client.get(f"{index.url}fjordvik-energi-as/")
+    assert response.status_code == 301 and response["Location"] == f"{index.url}fjordvik-energi/"
