@@ -7,6 +7,7 @@ chosen a language.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -223,6 +224,23 @@ class HubPage(ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
 
     def get_hub(self):
         return self
+
+    def clean(self):
+        super().clean()
+        # The menu is this hub's: a link into another hub would send its visitors away unawares.
+        steplen = Page.steplen
+        for block in self.menu_links or []:
+            page = block.value.get("page")
+            if page is None:
+                continue
+            prefixes = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
+            if HubPage.objects.filter(path__in=prefixes).exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "menu_links": _("“%(page)s” belongs to another hub; link to pages of this hub.")
+                        % {"page": page.title}
+                    }
+                )
 
     @property
     def localized_introduction(self) -> str:

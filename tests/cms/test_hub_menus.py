@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
@@ -221,3 +222,22 @@ def test_the_migration_moves_links_inside_a_hub_from_the_site_menu_to_the_hubs(h
     assert [block.value["page"].pk for block in NavigationSettings.for_site(site).links] == [hub.pk]
     draft = hub.get_latest_revision_as_object()
     assert [block.value["page"].pk for block in draft.menu_links] == [hub.pk, about.pk, listed.pk]
+
+
+def test_a_hubs_menu_may_not_link_into_another_hub(home):
+    north = hub_page_create(parent=home)
+    south = hub_page_create(parent=home)
+    south_about = standard_page_create(parent=south)
+    north_about = standard_page_create(parent=north)
+    draft = north.get_latest_revision_as_object()
+
+    draft.menu_links = [("link", {"label": "Sør", "label_nn": "", "label_en": "", "page": south_about, "url": ""})]
+    with pytest.raises(ValidationError) as error:
+        draft.full_clean()
+    assert "menu_links" in error.value.message_dict
+
+    draft.menu_links = [
+        ("link", {"label": "Nord", "label_nn": "", "label_en": "", "page": north_about, "url": ""}),
+        ("link", {"label": "Forsiden", "label_nn": "", "label_en": "", "page": home, "url": ""}),
+    ]
+    draft.full_clean()
