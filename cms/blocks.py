@@ -123,9 +123,21 @@ class BodyBlock(blocks.StreamBlock):
 
 
 class LinkBlock(blocks.StructBlock):
-    """A labelled link to a page on the site or to an address elsewhere (menus, footer)."""
+    """A labelled link to a page on the site or to an address elsewhere (menus, footer).
 
-    label = blocks.CharBlock(label=_("Label"), max_length=80)
+    ``label`` is in the language of the pages the menu is on; ``label_nn`` and ``label_en`` are
+    optional translations, shown in those languages (``cms.languages.in_language``).
+    """
+
+    label = blocks.CharBlock(
+        label=_("Label"), max_length=80, help_text=_("In the hub's language (Bokmål for site-wide menus).")
+    )
+    label_nn = blocks.CharBlock(
+        label=_("Label in Nynorsk"), max_length=80, required=False, help_text=_("If empty, the label above is shown.")
+    )
+    label_en = blocks.CharBlock(
+        label=_("Label in English"), max_length=80, required=False, help_text=_("If empty, the label above is shown.")
+    )
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
     url = blocks.URLBlock(label=_("Web address"), required=False)
 

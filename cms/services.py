@@ -1,4 +1,4 @@
-"""Writes for the site pages: each hub's coordinators group and who is in it."""
+"""Writes for the site pages: creating a hub, its menu, its coordinators group and who is in it."""
 
 import logging
 
@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -22,7 +23,7 @@ from wagtail.models import (
 
 from accounts.roles import HUB_COORDINATORS, SITE_ADMINISTRATORS
 from cms.models import HubPage, StatementKind, StatementPage
-from cms.permissions import can_manage_hub_coordinators
+from cms.permissions import can_manage_hub_coordinators, is_site_administrator
 
 logger = logging.getLogger(__name__)
 
@@ -189,3 +190,70 @@ def statement_pages_ensure(*, parent: Page) -> list[StatementPage]:
             created.append(page)
             logger.info("Created the %s statement at %s", kind, page.url_path)
     return created
+
+
+def _menu_link(page: Page) -> dict:
+    # Index pages name themselves in every language (``menu_label``, e.g. projects' "Projects");
+    # other pages are listed under their title, which editors may translate in the admin later.
+    label = getattr(page.specific_class, "menu_label", None)
+    if label is None:
+        return {"label": page.title, "label_nn": "", "label_en": "", "page": page, "url": ""}
+    texts = {}
+    for language in ("nn", "en"):
+        with translation.override(language):
+            texts[language] = str(label)
+    return {"label": page.title, "label_nn": texts["nn"], "label_en": texts["en"], "page": page, "url": ""}
+
+
+def hub_menu_seed(*, hub: HubPage, user: AbstractBaseUser | None = None) -> bool:
+    """Give a hub whose menu is empty a default one: its front page, then its pages shown in menus.
+
+    The menu is saved as a new revision of the hub, published if the hub was live with nothing
+    unpublished (otherwise it waits in the draft with the rest), so that the next edit in the admin
+    keeps it. Returns False (and changes nothing) if the hub already has a menu. Called when a hub
+    is created, after the apps have added their index pages (projects, partners, forum).
+    """
+    hub = HubPage.objects.get(pk=hub.pk)
+    draft = hub.get_latest_revision_as_object()
+    if draft.menu_links:
+        return False
+    children = hub.get_children().filter(show_in_menus=True).order_by("path")
+    links = [{"label": hub.title, "label_nn": "", "label_en": "", "page": hub, "url": ""}]
+    links.extend(_menu_link(child) for child in children)
+    draft.menu_links = [("link", link) for link in links]
+    publish = hub.live and not hub.has_unpublished_changes
+    with transaction.atomic():
+        revision = draft.save_revision(user=user, log_action=True)
+        if publish:
+            revision.publish(user=user)
+    logger.info("Hub %s: default menu with %s links", hub.pk, len(links))
+    return True
+
+
+def hub_create(
+    *,
+    parent: Page,
+    title: str,
+    municipality: str,
+    default_language: str = settings.LANGUAGE_CODE,
+    actor: AbstractBaseUser | None = None,
+    **fields,
+) -> HubPage:
+    """Create and publish a hub below ``parent`` (a home page, or the tree root for a hub with its own site).
+
+    Its slug comes from the title (``cms.slugs.slugify_no``). The hub then gets what a hub made in
+    the admin gets: the ``after_create_page`` hooks run (coordinators group and collection here; the
+    apps above add their index pages), and last its default menu. ``actor`` must be a site
+    administrator; None means the system itself (management commands).
+    """
+    if actor is not None and not is_site_administrator(actor):
+        raise PermissionDenied(_("Only site administrators can create a hub."))
+    hub = HubPage(title=title, municipality=municipality, default_language=default_language, **fields)
+    with transaction.atomic():
+        parent.add_child(instance=hub)
+        hub.save_revision(user=actor, log_action=True).publish(user=actor)
+        for hook in hooks.get_hooks("after_create_page"):
+            # Hooks registered for the admin get no request here; ours read at most request.user.
+            hook(None, hub)
+    logger.info("Hub %s created below page %s by %s", hub.pk, parent.pk, getattr(actor, "pk", "system"))
+    return HubPage.objects.get(pk=hub.pk)

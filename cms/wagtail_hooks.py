@@ -7,7 +7,7 @@ from wagtail import hooks
 
 from cms.models import HubPage
 from cms.permissions import is_site_administrator
-from cms.services import hub_coordinators_group_ensure
+from cms.services import hub_coordinators_group_ensure, hub_menu_seed
 
 
 @hooks.register("after_create_page")
@@ -16,11 +16,19 @@ def ensure_coordinators_group_for_new_hub(request, page):
         hub_coordinators_group_ensure(hub=page.specific)
 
 
+# After the apps' own hooks (order 0) have added the hub's index pages, so the menu lists them.
+@hooks.register("after_create_page", order=100)
+def seed_menu_for_new_hub(request, page):
+    if isinstance(page.specific, HubPage):
+        hub_menu_seed(hub=page.specific, user=getattr(request, "user", None))
+
+
 @hooks.register("after_copy_page")
 def ensure_coordinators_group_for_copied_hub(request, page, new_page):
     # The copy leaves out the original's group (exclude_fields_in_copy), so it needs its own.
     if isinstance(new_page.specific, HubPage):
         hub_coordinators_group_ensure(hub=new_page.specific)
+        hub_menu_seed(hub=new_page.specific, user=getattr(request, "user", None))
 
 
 @hooks.register("after_edit_page")

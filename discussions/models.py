@@ -42,6 +42,8 @@ class ForumIndexPage(HubSectionMixin, RoutablePageMixin, Page):
     parent_page_types = ["cms.HubPage"]
     subpage_types = []
     max_count_per_parent = 1
+    # The label a new hub's menu gives this page, in each language (cms.services.hub_menu_seed).
+    menu_label = _("Forum")
 
     class Meta:
         verbose_name = _("forum")

@@ -22,13 +22,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from cms.forms import parse_localized_decimal
 from cms.models import HubPage
+from cms.slugs import slugify_no
 from goals.models import Goal
 from partners import emails
 from partners.models import Partner, PartnerKind, Partnership, PartnershipEvent, PartnershipStatus
@@ -455,7 +455,7 @@ class _SlugAllocator:
         self.loaded: set[str] = set()
 
     def allocate(self, name: str) -> str:
-        base = slugify(name)[:180] or "partner"
+        base = slugify_no(name, max_length=180) or "partner"
         if base not in self.loaded:
             self.taken.update(Partner.objects.filter(slug__startswith=base).values_list("slug", flat=True))
             self.loaded.add(base)

@@ -137,6 +137,20 @@ class Partner(index.Indexed, ClusterableModel):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
 
 
+class PartnerOldSlug(models.Model):
+    """An address a partner's page had before it was re-slugged; requests for it are sent on (301)."""
+
+    slug = models.SlugField(_("old slug"), max_length=200, unique=True, allow_unicode=False)
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta:
+        verbose_name = _("old partner address")
+        verbose_name_plural = _("old partner addresses")
+
+    def __str__(self):
+        return self.slug
+
+
 class PartnerRole(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Partner administrator")
     MEMBER = "member", _("Member")
@@ -294,6 +308,8 @@ class PartnerIndexPage(HubSectionMixin, RoutablePageMixin, Page):
     parent_page_types = ["cms.HubPage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
+    # The label a new hub's menu gives this page, in each language (cms.services.hub_menu_seed).
+    menu_label = _("Partners")
 
     class Meta:
         verbose_name = _("partner directory")

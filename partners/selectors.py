@@ -7,7 +7,15 @@ from wagtail.images import get_image_model
 
 from cms.models import HubPage
 from cms.permissions import is_site_administrator
-from partners.models import Partner, PartnerInvitation, PartnerMember, PartnerRole, Partnership, PartnershipStatus
+from partners.models import (
+    Partner,
+    PartnerInvitation,
+    PartnerMember,
+    PartnerOldSlug,
+    PartnerRole,
+    Partnership,
+    PartnershipStatus,
+)
 from partners.validators import normalise_organisation_number
 
 # The logo rendition the directory and partner pages show; prefetched so each card costs nothing.
@@ -45,6 +53,11 @@ def directory_partner(hub: HubPage, slug: str) -> Partner:
         slug=slug, partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED
     ).prefetch_related("goals", "tagged_items__tag")
     return _with_logos(partners).get()
+
+
+def partner_current_slug(old_slug: str) -> str | None:
+    """The slug now used by the partner that had ``old_slug`` before it was re-slugged, or None."""
+    return PartnerOldSlug.objects.filter(slug=old_slug).values_list("partner__slug", flat=True).first()
 
 
 def partner_by_organisation_number(number: str) -> Partner | None:

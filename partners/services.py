@@ -12,7 +12,6 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
@@ -23,12 +22,14 @@ from cms.models import HubPage
 from cms.page_cache import content_changed
 from cms.permissions import is_hub_coordinator
 from cms.sanitise import active_content, sanitise_html
+from cms.slugs import slugify_no
 from partners import emails, events
 from partners.models import (
     PARTNERSHIP_TRANSITIONS,
     Partner,
     PartnerInvitation,
     PartnerMember,
+    PartnerOldSlug,
     PartnerRole,
     Partnership,
     PartnershipEvent,
@@ -78,7 +79,7 @@ RESERVED_SLUGS = {"apply", "mine", "invitations"}
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:180] or "partner"
+    base = slugify_no(name, max_length=180) or "partner"
     if base in RESERVED_SLUGS:
         base = f"{base}-partner"
     slug, counter = base, 2
@@ -271,6 +272,15 @@ def partner_create(
     return partner
 
 
+def _keep_old_slug(partner: Partner) -> None:
+    """If a site administrator changed the slug in the admin, the old address keeps answering (301)."""
+    old_slug = Partner.objects.filter(pk=partner.pk).values_list("slug", flat=True).first()
+    if old_slug is None or old_slug == partner.slug:
+        return
+    PartnerOldSlug.objects.filter(slug=partner.slug).delete()  # the partner takes an old address back
+    PartnerOldSlug.objects.update_or_create(slug=old_slug, defaults={"partner": partner})
+
+
 def partner_update(
     *, actor, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
 ):
@@ -290,6 +300,7 @@ def partner_update(
     with _deleting_logo_file_on_error(partner), transaction.atomic():
         if logo_content is not None:
             partner.logo = _logo_image(partner_name=partner.name, content=logo_content, actor=actor)
+        _keep_old_slug(partner)
         _save_partner(partner, goals=goals, focus_themes=focus_themes)
         if partner.logo_id != old_logo_id:
             _logo_discard(old_logo_id, keep_for=partner)

@@ -50,6 +50,7 @@ from partners.selectors import (
     invitations_for,
     invitations_sent_by_organisations_of,
     memberships_of,
+    partner_current_slug,
     partners_administered_by,
 )
 
@@ -104,6 +105,9 @@ def partner_detail(request, page, slug: str):
     try:
         partner = directory_partner(hub, slug)
     except Partner.DoesNotExist as error:
+        current_slug = partner_current_slug(slug)
+        if current_slug is not None:
+            return redirect(f"{page.get_url(request)}{current_slug}/", permanent=True)
         raise Http404(_("No partner here has that address.")) from error
     return page.render(
         request,
@@ -238,7 +242,13 @@ def _manageable_partner(request, slug: str) -> tuple[Partner, PartnerMember | No
 @login_required
 def manage(request, slug: str):
     """An organisation's own page: its status in each hub, its profile, its people and open invitations."""
-    partner, member = _manageable_partner(request, slug)
+    try:
+        partner, member = _manageable_partner(request, slug)
+    except Http404:
+        current_slug = partner_current_slug(slug)
+        if current_slug is None:
+            raise
+        return redirect("partner_manage", slug=current_slug, permanent=True)
     can_edit = can_edit_partner(request.user, partner)
     if request.method == "POST":
         if not can_edit:

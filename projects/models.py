@@ -68,6 +68,8 @@ class ProjectIndexPage(HubSectionMixin, RoutablePageMixin, Page):
     parent_page_types = ["cms.HubPage"]
     subpage_types = ["projects.ProjectPage"]
     max_count_per_parent = 1
+    # The label a new hub's menu gives this page, in each language (cms.services.hub_menu_seed).
+    menu_label = _("Projects")
 
     class Meta:
         verbose_name = _("project list")

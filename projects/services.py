@@ -13,13 +13,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
 from cms.markdown import markdown_html
 from cms.sanitise import active_content, sanitise_html
+from cms.slugs import slugify_no
 from partners.models import Partner, PartnershipStatus
 from partners.permissions import is_partner_member
 from projects import events
@@ -150,12 +150,8 @@ def _apply(page: ProjectPage, *, actor, hub, goals, targets, lead_partner, partn
     page.partners.set(partners)
 
 
-# Django's slugify drops letters it cannot transliterate; Norwegian titles should keep their words.
-NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
-
-
 def _unique_slug(index: ProjectIndexPage, title: str) -> str:
-    base = slugify(title.translate(NORWEGIAN_LETTERS))[:200] or "project"
+    base = slugify_no(title, max_length=200) or "project"
     siblings = set(index.get_children().values_list("slug", flat=True))
     slug, counter = base, 2
     while slug in siblings:

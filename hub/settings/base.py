@@ -242,6 +242,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Oslo"
 WAGTAIL_I18N_ENABLED = False
+# ASCII page slugs, transliterated in the admin as cms.slugs.slugify_no does on the server (æ → ae, ø → o, å → a).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
 
 # --- Static and media ---------------------------------------------------------------------------

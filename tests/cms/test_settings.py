@@ -15,8 +15,9 @@ def english(client):
 
 
 def test_navigation_renders_the_configured_links_and_marks_the_current_page(english, home):
-    hub = hub_page_create(parent=home, title="Fjordvik lab")
-    about = standard_page_create(parent=hub, title="About")
+    # Site-wide pages (not in a hub) show the site's menu.
+    hub = standard_page_create(parent=home, title="Fjordvik lab")
+    about = standard_page_create(parent=home, title="About")
     navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
     navigation.links = [
         ("link", {"label": "Our hub", "page": hub, "url": ""}),

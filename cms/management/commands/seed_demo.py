@@ -1,4 +1,5 @@
-"""Fictional demo data: a home page, one hub with pages and news, menus and the demo accounts.
+"""Fictional demo data: a home page, one hub with pages, news and its own menu, the
+privacy and accessibility statements, and the demo accounts.
 
 Under DEBUG the demo accounts get the documented passwords of ``cms.demo_logins`` (one per role,
 listed in README.md), printed in one short block at the end, and a site administrator is added;
@@ -42,7 +43,7 @@ from cms.demo_logins import (
     set_documented_passwords,
 )
 from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, NewsIndexPage, NewsPage, StandardPage
-from cms.services import hub_coordinator_add, statement_pages_ensure
+from cms.services import hub_coordinator_add, hub_menu_seed, statement_pages_ensure
 
 FICTION_NOTE = "<p><strong>Fiktive demodata.</strong> Alt innhold her er oppdiktet og kan slettes.</p>"
 HOME_SLUG = "forside"
@@ -88,10 +89,10 @@ class Command(BaseCommand):
         with _quiet(), transaction.atomic():
             site, home = self._home_and_site()
             hub = self._hub(home)
-            about = self._about_page(hub, home)
+            self._about_page(hub, home)
             statement_pages_ensure(parent=home)
             self._news(hub)
-            self._settings(site, hub, about)
+            self._settings(site, hub)
             passwords = {login.email: login.password for login in demo_logins()} if documented else {}
             logins = [
                 self._account(
@@ -114,6 +115,8 @@ class Command(BaseCommand):
                     superuser=True,
                 )
             self._extensions(hub)
+            # Last, so that the menu lists the index pages the other apps have just added.
+            hub_menu_seed(hub=hub)
             if documented:
                 set_documented_passwords()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (fictional): {hub.title} at {hub.url}"))
@@ -197,6 +200,7 @@ class Command(BaseCommand):
             about = StandardPage(
                 title="Om laben",
                 slug="om-laben",
+                show_in_menus=True,
                 intro=RichText("<p>Hvem vi er og hvordan du kan bli med. <strong>Fiktive demodata.</strong></p>"),
                 body=[
                     ("heading", {"text": "Et samarbeid for hele kommunen", "level": "h2"}),
@@ -242,21 +246,26 @@ class Command(BaseCommand):
             index.add_child(instance=news)
             news.save_revision().publish()
 
-    def _settings(self, site: Site, hub: HubPage, about: StandardPage) -> None:
+    def _settings(self, site: Site, hub: HubPage) -> None:
+        """The site-wide menu and footer (home page, goals, accounts); the hub has its own."""
         navigation = NavigationSettings.for_site(site)
         if not navigation.links:
             navigation.links = [
-                ("link", {"label": "Fjordvik framtidslab", "page": hub, "url": ""}),
-                ("link", {"label": "Om laben", "page": about, "url": ""}),
+                (
+                    "link",
+                    {
+                        "label": "Fjordvik framtidslab",
+                        "label_nn": "",
+                        "label_en": "Fjordvik Future Lab",
+                        "page": hub,
+                        "url": "",
+                    },
+                ),
             ]
             navigation.save()
         footer = FooterSettings.for_site(site)
         if not footer.text:
             footer.text = "Dugnad – lokale partnerskap for bærekraftsmålene. Fiktive demodata."
-            footer.contact_email = "post@fjordvik.example"
-            footer.contact_phone = "+47 700 00 000"
-            footer.contact_address = "Kaigata 1\n6000 Fjordvik (fiktiv adresse)"
-            footer.links = [("link", {"label": "Om laben", "page": about, "url": ""})]
             footer.save()
 
     def _account(

@@ -1,0 +1,61 @@
+"""Two hubs on one installation: each hub's pages link only into that hub (or to site-wide pages)."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from cms.models import HubPage
+from cms.services import hub_create
+from tests.e2e.harness import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# Pages every page may link to: the front page, the goals, accounts, language and one's own organisations.
+SITE_WIDE = ("/goals/", "/accounts/", "/i18n/", "/partners/mine/", "/notifications/")
+LINKS_JS = """() => Array.from(document.querySelectorAll(
+    'header a[href], nav a[href], footer a[href], main a[href]'), (a) => a.href)"""
+
+
+@pytest.fixture
+def two_hubs(live_asgi_server):
+    call_command("seed_demo", "--password", "demo-password-123", verbosity=0)
+    first = HubPage.objects.get(slug="fjordvik-framtidslab")
+    second = hub_create(
+        parent=first.get_parent(),
+        title="Nordby bærekraftslab",
+        municipality="Nordby (fiktiv)",
+        contact_email="post@nordby.example",
+        contact_phone="+47 711 11 111",
+    )
+    return first, second
+
+
+def _pages_of(hub: HubPage) -> list[str]:
+    pages = Page.objects.descendant_of(hub, inclusive=True).live().filter(depth__lte=hub.depth + 1)
+    return [page.url for page in pages.order_by("path")]
+
+
+def test_each_hub_links_only_into_itself_and_shows_its_own_contact(page, live_asgi_server, two_hubs):
+    first, second = two_hubs
+    assert second.url == "/nordby-baerekraftslab/"
+    host = urlsplit(live_asgi_server.url).netloc
+    for hub, other in ((first, second), (second, first)):
+        urls = _pages_of(hub)
+        assert len(urls) >= 4, "the hub, its projects, partners and forum"
+        for url in urls:
+            page.goto(url)
+            assert_accessible(page)
+            footer = page.locator("footer").inner_text()
+            assert hub.contact_email in footer and other.contact_email not in footer, url
+            for href in page.evaluate(LINKS_JS):
+                parts = urlsplit(href)
+                if parts.scheme in ("mailto", "tel") or parts.netloc != host:
+                    continue
+                path = parts.path
+                assert not path.startswith(other.url), f"{url} links into the other hub: {href}"
+                assert path == "/" or path.startswith(hub.url) or path.startswith(SITE_WIDE), f"{url}: {href}"
+        # The hub's own menu lists its sections.
+        page.goto(hub.url)
+        assert page.locator("nav.site-nav a").count() >= 5, "the hub, projects, partners, forum, the goals"
