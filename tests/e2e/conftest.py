@@ -64,6 +64,17 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _playwright_before_the_database(browser):
+    """Start Playwright before any test sets up the database, whether or not that test drives a page.
+
+    Playwright's event loop changes which database connection Django's ORM hands out in this
+    thread; the serialized-rollback restore must land in the connection every later test uses.
+    When a first test without a browser (a plain HTTP one) set up the database before Playwright
+    started, every browser test after it saw an empty database on PostgreSQL.
+    """
+
+
 @pytest.fixture
 def context(browser, live_asgi_server):
     """A fresh browser profile with axe-core loaded on every page (outside the page's CSP).
