@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from cms.models import HubPage
+from cms.models import HubPage, StatementPage
 from cms.services import hub_create
 from tests.e2e.harness import assert_accessible
 
@@ -41,6 +41,9 @@ def test_each_hub_links_only_into_itself_and_shows_its_own_contact(page, live_as
     first, second = two_hubs
     assert second.url == "/nordby-baerekraftslab/"
     host = urlsplit(live_asgi_server.url).netloc
+    # The privacy and accessibility statements are the installation's, linked from every footer.
+    site_wide = (*SITE_WIDE, *(statement.url for statement in StatementPage.objects.live()))
+    assert len(site_wide) == len(SITE_WIDE) + 2
     for hub, other in ((first, second), (second, first)):
         urls = _pages_of(hub)
         assert len(urls) >= 4, "the hub, its projects, partners and forum"
@@ -55,7 +58,7 @@ def test_each_hub_links_only_into_itself_and_shows_its_own_contact(page, live_as
                     continue
                 path = parts.path
                 assert not path.startswith(other.url), f"{url} links into the other hub: {href}"
-                assert path == "/" or path.startswith(hub.url) or path.startswith(SITE_WIDE), f"{url}: {href}"
+                assert path == "/" or path.startswith(hub.url) or path.startswith(site_wide), f"{url}: {href}"
         # The hub's own menu lists its sections.
         page.goto(hub.url)
         assert page.locator("nav.site-nav a").count() >= 5, "the hub, projects, partners, forum, the goals"
