@@ -8,9 +8,12 @@ browser sees. E-mail goes to files that tests read back.
 import email
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
 import urllib.request
 from email.message import Message
 from pathlib import Path
@@ -161,3 +164,30 @@ def assert_accessible(page) -> None:
         for violation in violations
     ]
     assert not violations, f"axe found accessibility violations on {page.url}:\n{json.dumps(summary, indent=2)}"
+
+
+def comment_post_http(
+    base_url: str, thread_id: int, session: str, body: str, *, timeout: float = 30
+) -> tuple[int, bytes]:
+    """POST a comment to a live server as the browser's script does (JSON); returns (status, body).
+
+    ``session`` is a session cookie value (``tests.discussions.live_client.session_cookie``); the
+    CSRF cookie and header are made up here, as a browser would send them.
+    """
+    csrf = secrets.token_hex(16)
+    request = urllib.request.Request(
+        f"{base_url}/threads/{thread_id}/comments/",
+        data=urllib.parse.urlencode({"body": body}).encode(),
+        headers={
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            "X-CSRFToken": csrf,
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()

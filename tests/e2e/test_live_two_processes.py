@@ -5,10 +5,6 @@ Needs Redis: REDIS_URL (CI sets it), else a Redis answering on 127.0.0.1:6379; s
 """
 
 import json
-import secrets
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from contextlib import ExitStack
 
@@ -20,7 +16,7 @@ from websockets.sync.client import connect
 from discussions.models import Thread
 from tests.discussions.factories import thread_scene_create
 from tests.discussions.live_client import session_cookie
-from tests.e2e.harness import LiveServer
+from tests.e2e.harness import LiveServer, comment_post_http
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/5"
 TIMEOUT = 10
@@ -76,24 +72,9 @@ def two_servers(django_db_setup, django_db_blocker, tmp_path_factory, e2e_media_
 
 def _post_comment(server: LiveServer, thread: Thread, session: str, body: str) -> dict:
     """POST /threads/<id>/comments/ as the browser's script does (JSON answer)."""
-    csrf = secrets.token_hex(16)
-    request = urllib.request.Request(
-        f"{server.url}/threads/{thread.pk}/comments/",
-        data=urllib.parse.urlencode({"body": body}).encode(),
-        headers={
-            "Accept": "application/json",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
-            "X-CSRFToken": csrf,
-        },
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            assert response.status == 201
-            return json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        raise AssertionError(f"{error.code}: {error.read()[:2000]!r}\n{server.log()}") from error
+    status, content = comment_post_http(server.url, thread.pk, session, body, timeout=TIMEOUT)
+    assert status == 201, f"{status}: {content[:2000]!r}\n{server.log()}"
+    return json.loads(content)
 
 
 def _listen(stack: ExitStack, server: LiveServer, thread: Thread):

@@ -9,12 +9,8 @@ the worker updated is the one the server reads).
 """
 
 import json
-import secrets
 import subprocess
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 from django.conf import settings
@@ -25,7 +21,7 @@ from notifications import services as notifications
 from notifications.models import Notification
 from tests.discussions.factories import commenter_create, forum_create, topic_create
 from tests.discussions.live_client import session_cookie
-from tests.e2e.harness import AXE_SOURCE, BASE_DIR, LiveServer, assert_accessible
+from tests.e2e.harness import AXE_SOURCE, BASE_DIR, LiveServer, assert_accessible, comment_post_http
 from tests.e2e.test_notification_journey import _home, nb, nb_js
 from tests.partners.factories import hub_create
 
@@ -78,24 +74,9 @@ def make_run(django_db_setup, django_db_blocker, tmp_path_factory, e2e_media_dir
 
 def _post_comment(server: LiveServer, thread_id: int, session: str, body: str) -> dict:
     """POST /threads/<id>/comments/ as the browser's script does (JSON answer)."""
-    csrf = secrets.token_hex(16)
-    request = urllib.request.Request(
-        f"{server.url}/threads/{thread_id}/comments/",
-        data=urllib.parse.urlencode({"body": body}).encode(),
-        headers={
-            "Accept": "application/json",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
-            "X-CSRFToken": csrf,
-        },
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            assert response.status == 201
-            return json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        raise AssertionError(f"{error.code}: {error.read()[:2000]!r}\n{server.log()}") from error
+    status, content = comment_post_http(server.url, thread_id, session, body, timeout=TIMEOUT)
+    assert status == 201, f"{status}: {content[:2000]!r}\n{server.log()}"
+    return json.loads(content)
 
 
 def test_a_notification_written_by_the_worker_rings_the_bell_of_a_page_served_by_the_web_process(browser, make_run):
