@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -255,12 +256,19 @@ def retention_apply(*, now=None) -> dict[str, int]:
     for user in due:
         account_erase(user=user)
     summary["accounts erased"] = len(due)
-    unverified = User.objects.filter(
-        closed_at__isnull=True,
-        last_login__isnull=True,
-        date_joined__lt=now - timedelta(days=settings.ACCOUNT_UNVERIFIED_DAYS),
-    ).exclude(pk__in=EmailAddress.objects.filter(verified=True).values("user_id"))
-    summary["unverified accounts removed"], _by_model = unverified.exclude(is_staff=True).delete()
+    # Sign-ups never confirmed; accounts that administrators made (staff, or given a role beyond
+    # "Registered users") are theirs to remove.
+    unverified = (
+        User.objects.filter(
+            closed_at__isnull=True,
+            last_login__isnull=True,
+            date_joined__lt=now - timedelta(days=settings.ACCOUNT_UNVERIFIED_DAYS),
+        )
+        .exclude(pk__in=EmailAddress.objects.filter(verified=True).values("user_id"))
+        .exclude(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__in=Group.objects.exclude(name=REGISTERED_USERS)))
+    )
+    removable = list(unverified.values_list("pk", flat=True))
+    summary["unverified accounts removed"], _by_model = User.objects.filter(pk__in=removable).delete()
     expired = list(DataExport.objects.filter(expires_at__lt=now))
     for data_export in expired:
         data_export_discard(data_export)

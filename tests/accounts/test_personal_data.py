@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import DataExport, User
 from accounts.services import account_close, account_erase, profile_update, retention_apply
+from cms.services import hub_coordinator_add
 from discussions.models import Comment, CommentRevision
 from notifications.models import Follow, Notification
 from partners.models import PartnerMember, PartnerRole, PartnershipEvent
@@ -200,6 +201,8 @@ def test_retention_removes_unconfirmed_accounts_old_notifications_and_copies(per
     now = timezone.now()
     stale = UserFactory(date_joined=now - timedelta(days=15))
     fresh = UserFactory(date_joined=now - timedelta(days=2))
+    made_by_an_administrator = UserFactory(date_joined=now - timedelta(days=15))
+    hub_coordinator_add(hub=scene.hub, user=made_by_an_administrator)
     Notification.objects.update(created_at=now - timedelta(days=400))
     DataExport.objects.create(user=person, file_name="old.zip", ready_at=now, expires_at=now - timedelta(days=1))
 
@@ -207,6 +210,7 @@ def test_retention_removes_unconfirmed_accounts_old_notifications_and_copies(per
 
     assert not User.objects.filter(pk=stale.pk).exists()
     assert User.objects.filter(pk=fresh.pk).exists()
+    assert User.objects.filter(pk=made_by_an_administrator.pk).exists(), "an account with a role stays"
     assert User.objects.filter(pk=person.pk).exists(), "verified accounts stay"
     assert not Notification.objects.exists()
     assert not DataExport.objects.exists()
