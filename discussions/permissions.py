@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cms.permissions import is_hub_coordinator
 from cms.restrictions import PageAudience, audience_allows, page_audience
@@ -114,6 +116,49 @@ def can_comment(user: AnyUser, thread: Thread, session=None) -> bool:
     if can_moderate_thread(user, thread):
         return True
     return not thread.locked and not is_suspended(user, thread.hub_id)
+
+
+def why_not_comment(user: AnyUser, thread: Thread) -> str:
+    """Why ``user`` cannot comment in ``thread``, in words they can act on (views and services say it)."""
+    if user is None or not user.is_authenticated:
+        return _("Log in to comment.")
+    if not has_verified_email(user):
+        return _("Confirm your e-mail address before you comment.")
+    if thread.locked:
+        return _("This thread is locked: nobody can comment in it.")
+    suspension = current_suspension(user, thread.hub_id)
+    if suspension is not None:
+        return suspension_message(suspension)
+    return _("You cannot comment in this thread.")
+
+
+def suspension_until(suspension: CommentingSuspension) -> str:
+    """When the suspension ends, as the reader's language writes a date and time."""
+    return date_format(timezone.localtime(suspension.ends_at), "DATETIME_FORMAT")
+
+
+def suspension_message(suspension: CommentingSuspension, *, topic: bool = False) -> str:
+    """Tell a suspended person until when, and why (the reason the coordinator gave)."""
+    values = {"until": suspension_until(suspension), "reason": suspension.reason.strip()}
+    if topic:
+        if values["reason"]:
+            return (
+                _(
+                    "A coordinator has suspended you from opening topics and commenting in this hub until %(until)s. "
+                    "Reason: %(reason)s"
+                )
+                % values
+            )
+        return (
+            _("A coordinator has suspended you from opening topics and commenting in this hub until %(until)s.")
+            % values
+        )
+    if values["reason"]:
+        return (
+            _("A coordinator has suspended you from commenting in this hub until %(until)s. Reason: %(reason)s")
+            % values
+        )
+    return _("A coordinator has suspended you from commenting in this hub until %(until)s.") % values
 
 
 def can_open_topic(user: AnyUser, hub) -> bool:

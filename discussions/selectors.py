@@ -11,11 +11,8 @@ import html
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 
 from accounts.urls_absolute import page_link
 from discussions import permissions
@@ -177,40 +174,11 @@ def viewer_for(user, thread: Thread, session=None) -> Viewer:
     )
 
 
-def suspension_until(suspension: CommentingSuspension) -> str:
-    """When the suspension ends, as the reader's language writes a date and time."""
-    return date_format(timezone.localtime(suspension.ends_at), "DATETIME_FORMAT")
-
-
-def suspension_message(suspension: CommentingSuspension, *, topic: bool = False) -> str:
-    """Tell a suspended person until when, and why (the reason the coordinator gave)."""
-    values = {"until": suspension_until(suspension), "reason": suspension.reason.strip()}
-    if topic:
-        if values["reason"]:
-            return (
-                _(
-                    "A coordinator has suspended you from opening topics and commenting in this hub until %(until)s. "
-                    "Reason: %(reason)s"
-                )
-                % values
-            )
-        return (
-            _("A coordinator has suspended you from opening topics and commenting in this hub until %(until)s.")
-            % values
-        )
-    if values["reason"]:
-        return (
-            _("A coordinator has suspended you from commenting in this hub until %(until)s. Reason: %(reason)s")
-            % values
-        )
-    return _("A coordinator has suspended you from commenting in this hub until %(until)s.") % values
-
-
 def suspension_json(suspension: CommentingSuspension) -> dict[str, str]:
     """The suspension as the JSON error tells it to the browser."""
     return {
         "until": suspension.ends_at.isoformat(),
-        "until_text": suspension_until(suspension),
+        "until_text": permissions.suspension_until(suspension),
         "reason": suspension.reason,
     }
 

@@ -44,6 +44,8 @@ from discussions.permissions import (
     has_verified_email,
     is_hidden_only_by_coordinators,
     report_weight,
+    suspension_message,
+    why_not_comment,
 )
 from discussions.rendering import render_comment
 
@@ -72,17 +74,6 @@ class CommentLimits:
 def _require_user(actor) -> None:
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to do this."))
-
-
-def _why_not_comment(actor, thread: Thread) -> str:
-    if not has_verified_email(actor):
-        return _("Confirm your e-mail address before you comment.")
-    if thread.locked:
-        return _("This thread is locked: nobody can comment in it.")
-    suspension = current_suspension(actor, thread.hub_id)
-    if suspension is not None:
-        return selectors.suspension_message(suspension)
-    return _("You cannot comment in this thread.")
 
 
 def _next_seq(thread: Thread) -> int:
@@ -159,7 +150,7 @@ def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None =
     actor's, where the password restrictions they passed are recorded (``can_view_thread``)."""
     _require_user(actor)
     if not can_comment(actor, thread, session):
-        raise PermissionDenied(_why_not_comment(actor, thread))
+        raise PermissionDenied(why_not_comment(actor, thread))
     if reply_to is not None:
         if reply_to.thread_id != thread.pk:
             raise ValidationError({"reply_to": _("You can only reply to a comment in the same thread.")})
@@ -537,7 +528,7 @@ def topic_open(*, actor, forum, title: str, body: str, session=None) -> tuple[Th
     if hub is None or not can_open_topic(actor, hub):
         suspension = current_suspension(actor, hub.pk) if hub is not None and has_verified_email(actor) else None
         if suspension is not None:
-            raise PermissionDenied(selectors.suspension_message(suspension, topic=True))
+            raise PermissionDenied(suspension_message(suspension, topic=True))
         raise PermissionDenied(_("Confirm your e-mail address before you open a topic."))
     title = (title or "").strip()
     errors = {}

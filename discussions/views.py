@@ -38,6 +38,8 @@ from discussions.permissions import (
     can_view_thread,
     current_suspension,
     has_verified_email,
+    suspension_message,
+    why_not_comment,
 )
 from partners.views import add_service_error
 
@@ -103,20 +105,6 @@ def _not_allowed(request, *, title: str, message: str, back_url: str, kept_text:
     )
     patch_vary_headers(response, ("Cookie",))
     return response
-
-
-def why_not_comment(user, thread: Thread) -> str:
-    """Why ``user`` cannot comment in ``thread``, in words they can act on."""
-    if not user.is_authenticated:
-        return _("Log in to comment.")
-    if not has_verified_email(user):
-        return _("Confirm your e-mail address before you comment.")
-    if thread.locked:
-        return _("This thread is locked: nobody can comment in it.")
-    suspension = current_suspension(user, thread.hub_id)
-    if suspension is not None:
-        return selectors.suspension_message(suspension)
-    return _("You cannot comment in this thread.")
 
 
 def _json_forbidden(user, thread: Thread, message: str) -> JsonResponse:
@@ -561,7 +549,7 @@ def forum_topic_new(request, page: ForumIndexPage):
             current_suspension(request.user, hub.pk) if hub is not None and has_verified_email(request.user) else None
         )
         if suspension is not None:
-            message = selectors.suspension_message(suspension, topic=True)
+            message = suspension_message(suspension, topic=True)
         else:
             message = _("Confirm your e-mail address before you open a topic.")
         return _not_allowed(request, title=_("Open a topic"), message=message, back_url=forum_url)

@@ -19,6 +19,7 @@ from accounts.names import public_name
 from discussions import selectors
 from discussions.forms import CommentForm
 from discussions.models import Comment, Thread
+from discussions.permissions import suspension_message
 
 register = template.Library()
 
@@ -69,7 +70,7 @@ def _why_not(viewer: selectors.Viewer) -> str:
     if not viewer.verified:
         return _("Confirm your e-mail address to take part in the discussion.")
     if viewer.suspension is not None:
-        return selectors.suspension_message(viewer.suspension)
+        return suspension_message(viewer.suspension)
     return _("You cannot comment in this discussion.")
 
 
