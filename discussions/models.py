@@ -53,21 +53,21 @@ class ForumIndexPage(HubSectionMixin, RoutablePageMixin, Page):
 
     @path("", name="list")
     def list_route(self, request):
-        from discussions import views
+        from discussions.views import forum
 
-        return views.forum_index(request, self)
+        return forum.forum_index(request, self)
 
     @path("new/", name="new_topic")
     def new_topic_route(self, request):
-        from discussions import views
+        from discussions.views import forum
 
-        return views.forum_topic_new(request, self)
+        return forum.forum_topic_new(request, self)
 
     @path("<int:thread_id>/", name="topic")
     def topic_route(self, request, thread_id):
-        from discussions import views
+        from discussions.views import forum
 
-        return views.forum_topic(request, self, thread_id)
+        return forum.forum_topic(request, self, thread_id)
 
 
 class Thread(models.Model):

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from discussions import services
 from discussions.models import Comment, Thread
-from discussions.views import FORUM_PAGE_SIZE
+from discussions.views.forum import FORUM_PAGE_SIZE
 from tests.accounts.factories import UserFactory
 from tests.discussions.factories import comment_create, forum_create, thread_scene_create, topic_create
 
