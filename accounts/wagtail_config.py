@@ -9,4 +9,4 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):
-    user_viewset = "accounts.viewsets.UserViewSet"
+    user_viewset = "accounts.admin.viewsets.UserViewSet"

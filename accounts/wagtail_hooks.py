@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from accounts.admin_views import AccountCloseOnRequestView
+from accounts.admin.views import AccountCloseOnRequestView
 from accounts.permissions import can_close_account
 
 

@@ -11,14 +11,20 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from discussions import viewsets
+from discussions.admin.access import (
+    can_use_discussions_admin,
+    moderation_action_permission_policy,
+    suspension_permission_policy,
+    thread_permission_policy,
+)
 from discussions.models import CommentingSuspension, ModerationAction, Thread
 
-register_permission_policy(Thread, viewsets.thread_permission_policy)
-register_permission_policy(CommentingSuspension, viewsets.suspension_permission_policy)
-register_permission_policy(ModerationAction, viewsets.moderation_action_permission_policy)
+register_permission_policy(Thread, thread_permission_policy)
+register_permission_policy(CommentingSuspension, suspension_permission_policy)
+register_permission_policy(ModerationAction, moderation_action_permission_policy)
 
-from discussions import admin_views  # noqa: E402
+from discussions.admin import views as admin_views  # noqa: E402 (after the policies, as the viewsets need them)
+from discussions.admin import viewsets  # noqa: E402
 
 
 @hooks.register("register_admin_viewset")
@@ -35,7 +41,7 @@ def register_discussions_admin_urls():
 
 class ModerationQueueMenuItem(MenuItem):
     def is_shown(self, request):
-        return admin_views.can_use_discussions_admin(request.user)
+        return can_use_discussions_admin(request.user)
 
 
 @hooks.register("register_discussions_admin_menu_item")
@@ -51,5 +57,5 @@ def register_moderation_queue_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_queue_panel(request, panels):
-    if admin_views.can_use_discussions_admin(request.user):
+    if can_use_discussions_admin(request.user):
         panels.append(admin_views.ModerationQueuePanel(request))

@@ -11,7 +11,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from partners.admin_access import (
+from partners.admin.access import (
     can_use_partners_admin,
     partner_permission_policy,
     partner_terms_permission_policy,
@@ -23,8 +23,8 @@ register_permission_policy(Partnership, partnership_permission_policy)
 register_permission_policy(Partner, partner_permission_policy)
 register_permission_policy(PartnerTerms, partner_terms_permission_policy)
 
-from partners import admin_views  # noqa: E402 (after the policies: importing views may build viewsets)
-from partners.viewsets import PartnersViewSetGroup  # noqa: E402
+from partners.admin import views as admin_views  # noqa: E402 (after the policies: importing views may build viewsets)
+from partners.admin.viewsets import PartnersViewSetGroup  # noqa: E402
 
 
 @hooks.register("register_admin_viewset")

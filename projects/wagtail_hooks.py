@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from projects import admin_views
+from projects.admin import views as admin_views
 
 
 @hooks.register("register_admin_urls")

@@ -213,8 +213,8 @@ UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_IMAGE_MAX_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_IMAGE_MAX_PIXELS
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-# Every admin upload is checked and re-encoded as the public forms' pictures are (cms.image_forms).
-WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.CheckedImageForm"
+# Every admin upload is checked and re-encoded as the public forms' pictures are (cms.admin.forms).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.admin.forms.CheckedImageForm"
 
 # --- E-mail -------------------------------------------------------------------------------------
 

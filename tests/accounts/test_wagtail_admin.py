@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.admin_forms import UserCreationForm, UserEditForm
+from accounts.admin.forms import UserCreationForm, UserEditForm
 from accounts.models import User
 from tests.accounts.factories import UserFactory
 

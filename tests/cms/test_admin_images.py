@@ -1,5 +1,5 @@
 """The Wagtail admin's image uploads (single and multiple) check and re-encode every picture
-(``cms.image_forms``): a truncated JPEG and a GIF/JavaScript polyglot are a form error, with no
+(``cms.admin.forms``): a truncated JPEG and a GIF/JavaScript polyglot are a form error, with no
 Image row and no file stored; a good picture is stored re-encoded."""
 
 import pytest

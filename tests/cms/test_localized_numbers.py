@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from cms.forms import LocalizedDecimalField, parse_localized_decimal
+from partners.admin.viewsets import PartnerViewSet
 from partners.forms import NewPartnerApplicationForm, PartnerProfileForm
 from partners.models import Partner
-from partners.viewsets import PartnerViewSet
 from projects.models import OutcomeMeasurement, ProjectPage
 from tests.partners.factories import partner_create
 from tests.projects.factories import outcome_create, project_create, scene_create

@@ -43,7 +43,7 @@ def test_what_the_admins_editor_stores_comes_back_as_markdown():
 def test_coordinators_edit_partner_descriptions_in_wagtails_rich_text_editor():
     from wagtail.admin.rich_text import DraftailRichTextArea
 
-    from partners.viewsets import PartnerViewSet
+    from partners.admin.viewsets import PartnerViewSet
 
     form_class = PartnerViewSet.edit_handler.bind_to_model(PartnerViewSet.model).get_form_class()
 

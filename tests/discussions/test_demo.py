@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Max
 
 from cms.models import HubPage, NavigationSettings
-from discussions.admin_views import moderation_queue, waiting_count
+from discussions.admin.views import moderation_queue, waiting_count
 from discussions.models import Comment, CommentReport, CommentRevision, ForumIndexPage, Thread
 from discussions.rendering import render_comment
 

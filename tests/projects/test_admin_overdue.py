@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.admin_views import months_before, projects_needing_update, reporting_counts
+from projects.admin.views import months_before, projects_needing_update, reporting_counts
 from projects.models import ReportingFreshness
 from tests.accounts.factories import UserFactory
 from tests.partners.factories import coordinator_create, hub_create, partner_create

@@ -9,7 +9,7 @@ from wagtail.models import WorkflowState
 
 from cms.models import HubPage, NavigationSettings
 from partners.models import PartnerMember, PartnershipStatus
-from projects.admin_views import projects_needing_update
+from projects.admin.views import projects_needing_update
 from projects.models import (
     Outcome,
     OutcomeMeasurement,

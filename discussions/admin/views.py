@@ -5,16 +5,15 @@ for site administrators): comments with open reports, and comments hidden becaus
 reported them. Each decision is a POST (with CSRF) to the queue itself that calls the service
 (``comment_hide``, ``comment_unhide``, ``reports_dismiss``), which checks the permission again and
 logs who, when and why. Threads, suspensions and the moderation log are viewsets in
-``discussions.viewsets``.
+``discussions.admin.viewsets``, the forms in ``discussions.admin.forms``.
 
 Registered under ``/admin/discussions/`` by ``discussions.wagtail_hooks`` (so Wagtail's admin
 login applies first); coordinators of one hub never see or act on another hub's comments.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,56 +31,16 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.models import HubPage
-from cms.permissions import is_site_administrator
 from discussions import services
+from discussions.admin.access import can_use_discussions_admin, comments_in_scope, sees_every_hub
+from discussions.admin.forms import CommentDecisionForm, QueueFilterForm, add_service_errors
 from discussions.models import Comment, CommentReport, CommentRevision, ForumIndexPage, Thread
 from discussions.selectors import thread_page_url, waiting_comment_q
-from partners.admin_access import coordinated_hubs, forbidden
+from partners.admin.access import coordinated_hubs, forbidden
 
 QUEUE_URL_NAME = "discussions_admin_queue"
 QUEUE_PAGE_SIZE = 20
 DASHBOARD_PANEL_LIMIT = 5
-REASON_MAX_LENGTH = services.REASON_MAX_LENGTH
-
-
-# --- Who and what ---------------------------------------------------------------------------------
-
-
-def can_use_discussions_admin(user) -> bool:
-    """Moderation in the admin is for site administrators and coordinators of some hub.
-
-    Remembered on the user object (one per request): the menu, the panel and each view ask.
-    """
-    cached = getattr(user, "_can_use_discussions_admin", None)
-    if cached is None:
-        cached = sees_every_hub(user) or coordinated_hubs(user).exists()
-        if user is not None:
-            user._can_use_discussions_admin = cached
-    return cached
-
-
-def sees_every_hub(user) -> bool:
-    """Site administrators moderate every hub (remembered on the user object for the request)."""
-    cached = getattr(user, "_discussions_sees_every_hub", None)
-    if cached is None:
-        cached = is_site_administrator(user)
-        if user is not None:
-            user._discussions_sees_every_hub = cached
-    return cached
-
-
-def hub_scope(user) -> Q:
-    """A filter on ``hub`` for the hubs ``user`` moderates (every hub for site administrators)."""
-    if sees_every_hub(user):
-        return Q()
-    return Q(hub__in=coordinated_hubs(user))
-
-
-def comments_in_scope(user) -> QuerySet[Comment]:
-    """Every comment in the hubs ``user`` moderates: what the queue may act on."""
-    if sees_every_hub(user):
-        return Comment.objects.all()
-    return Comment.objects.filter(thread__hub__in=coordinated_hubs(user))
 
 
 def waiting_comments(user, *, hub: HubPage | None = None) -> QuerySet[Comment]:
@@ -199,7 +158,6 @@ HIDE = Decision("hide", gettext_lazy("Hide"), gettext_lazy("The comment is hidde
 KEEP_HIDDEN = Decision("hide", gettext_lazy("Keep hidden"), gettext_lazy("The comment stays hidden."), dangerous=True)
 UNHIDE = Decision("unhide", gettext_lazy("Show again"), gettext_lazy("The comment is shown again."))
 DISMISS = Decision("dismiss", gettext_lazy("Dismiss reports"), gettext_lazy("The reports are dismissed."))
-DECISIONS = {"hide", "unhide", "dismiss"}
 
 
 def decisions_for(comment: Comment) -> list[Decision]:
@@ -211,34 +169,6 @@ def decisions_for(comment: Comment) -> list[Decision]:
     if comment.is_hidden:
         return [UNHIDE]
     return [HIDE, DISMISS]
-
-
-class CommentDecisionForm(forms.Form):
-    """One row's decision: which button was pressed, and why (the service says when a reason is required)."""
-
-    comment = forms.IntegerField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=[(action, action) for action in sorted(DECISIONS)])
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("For the moderation log. Required to hide or show a comment."),
-    )
-
-    def __init__(self, *args, comment_id: int, **kwargs):
-        kwargs.setdefault("auto_id", f"comment-{comment_id}-%s")
-        kwargs.setdefault("initial", {"comment": comment_id})
-        super().__init__(*args, **kwargs)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, field: str = "reason") -> None:
-    """Show a service's ValidationError on the form: on ``field`` if it names it, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @dataclass
@@ -279,15 +209,6 @@ class QueueRow:
     @property
     def revisions(self) -> list[CommentRevision]:
         return list(self.comment.revisions.all())
-
-
-class QueueFilterForm(forms.Form):
-    hub = forms.ModelChoiceField(label=gettext_lazy("Hub"), queryset=HubPage.objects.none(), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["hub"].queryset = coordinated_hubs(user)
-        self.fields["hub"].empty_label = _("All your hubs")
 
 
 class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
@@ -368,105 +289,6 @@ class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
         if form.errors and not form.non_field_errors():
             messages.error(request, _("The decision was not saved: see the comment below."))
         return self.render_to_response(self.get_context_data(bound_form=form), status=400)
-
-
-# --- Suspensions (the form; the views are in discussions.viewsets) -----------------------------
-
-
-class CommenterChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        name = obj.display_name or _("(no name)")
-        return f"{name} <{obj.email}>"
-
-
-PERIOD_CHOICES = [
-    ("7", gettext_lazy("7 days")),
-    ("30", gettext_lazy("30 days")),
-    ("until", gettext_lazy("Until a date")),
-]
-
-
-def commenters_in(hubs) -> QuerySet:
-    """People who have written in the discussions of ``hubs``: the people one may suspend there."""
-    return (
-        get_user_model()
-        .objects.filter(discussion_comments__thread__hub__in=hubs)
-        .distinct()
-        .order_by("display_name", "email")
-    )
-
-
-class SuspensionForm(forms.Form):
-    hub = forms.ModelChoiceField(label=gettext_lazy("Hub"), queryset=HubPage.objects.none())
-    user = CommenterChoiceField(
-        label=gettext_lazy("Person"),
-        queryset=get_user_model().objects.none(),
-        help_text=gettext_lazy("Someone who has written in the discussions of your hubs."),
-    )
-    period = forms.ChoiceField(
-        label=gettext_lazy("For how long"), choices=PERIOD_CHOICES, widget=forms.RadioSelect, initial="7"
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Last day of the suspension"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("Only for “Until a date”. They can comment again the day after."),
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("For the moderation log."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        hubs = coordinated_hubs(user)
-        self.fields["hub"].queryset = hubs
-        self.fields["user"].queryset = commenters_in(hubs)
-
-    def clean(self):
-        cleaned = super().clean()
-        period, until = cleaned.get("period"), cleaned.get("until")
-        now = timezone.now()
-        if period == "until":
-            if until is None:
-                self.add_error("until", _("Choose the last day of the suspension."))
-                return cleaned
-            if until < timezone.localdate():
-                self.add_error("until", _("Choose today or a later day."))
-                return cleaned
-            next_day = datetime.combine(until + timedelta(days=1), time.min)
-            cleaned["ends_at"] = timezone.make_aware(next_day)
-        elif period:
-            cleaned["ends_at"] = now + timedelta(days=int(period))
-        return cleaned
-
-
-class SuspensionLiftForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Optional. For the moderation log."),
-    )
-
-
-class ThreadModerationForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("lock", "unlock", "pin", "unpin")])
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, locked: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = (
-            _("Optional. For the moderation log.") if locked else _("Required to lock. For the moderation log.")
-        )
 
 
 # --- The dashboard --------------------------------------------------------------------------------

@@ -1,15 +1,15 @@
 """The "Discussions" menu of the Wagtail admin: threads, commenting suspensions and the moderation log.
 
-The moderation queue (``discussions.admin_views``) joins the same menu through
+The moderation queue (``discussions.admin.views``) joins the same menu through
 ``register_discussions_admin_menu_item``. Every listing and object is scoped to the hubs someone
-coordinates (every hub for site administrators) by the permission policies below, registered in
-``discussions.wagtail_hooks`` before any viewset asks for one; an object outside someone's hubs is
+coordinates (every hub for site administrators) by the permission policies in
+``discussions.admin.access``, registered in ``discussions.wagtail_hooks`` before any viewset asks
+for one; an object outside someone's hubs is
 a 404. Nobody adds, edits or deletes these rows through generic views: locking, pinning,
 suspending and lifting go through ``discussions.services``, which log who, when and why.
 """
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -28,28 +28,16 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import BasePermissionPolicy
 
-from accounts.roles import SITE_ADMINISTRATORS
-from cms.models import HubPage
 from cms.permissions import is_hub_coordinator
 from discussions import services
-from discussions.admin_views import (
-    SuspensionForm,
-    SuspensionLiftForm,
-    ThreadModerationForm,
-    add_service_errors,
-    can_use_discussions_admin,
-    forums_by_hub,
-    hub_scope,
-    thread_public_url,
-    waiting_count,
-)
+from discussions.admin.access import VIEW, can_use_discussions_admin
+from discussions.admin.forms import SuspensionForm, SuspensionLiftForm, ThreadModerationForm, add_service_errors
+from discussions.admin.views import forums_by_hub, thread_public_url, waiting_count
 from discussions.models import CommentingSuspension, ModerationAction, ModerationActionKind, Thread
 from discussions.permissions import can_moderate_thread
-from partners.admin_access import coordinated_hubs, forbidden
+from partners.admin.access import coordinated_hubs, forbidden
 
-VIEW = "view"
 THREAD_LOG_LIMIT = 20
 
 
@@ -61,57 +49,6 @@ def _person(user) -> str:
     if user is None:
         return "–"
     return user.display_name or user.email
-
-
-# --- Permission policies --------------------------------------------------------------------------
-
-
-class _HubScopedPolicy(BasePermissionPolicy):
-    """Coordinators see the rows of their own hubs (site administrators all); ``actions`` are the
-    generic actions anyone who uses the discussions admin may take on the model at all."""
-
-    actions = frozenset({VIEW})
-
-    def user_has_permission(self, user, action):
-        return action in self.actions and can_use_discussions_admin(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return action in self.actions and is_hub_coordinator(user, instance.hub)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not (self.actions & set(actions)) or not can_use_discussions_admin(user):
-            return self.model.objects.none()
-        return self.model.objects.filter(hub_scope(user))
-
-    def users_with_any_permission(self, actions):
-        coordinator_groups = HubPage.objects.exclude(coordinators_group=None).values("coordinators_group")
-        users = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__name=SITE_ADMINISTRATORS) | Q(groups__in=coordinator_groups))
-            .distinct()
-        )
-        return users if self.actions & set(actions) else users.none()
-
-
-class ThreadPermissionPolicy(_HubScopedPolicy):
-    pass
-
-
-class CommentingSuspensionPermissionPolicy(_HubScopedPolicy):
-    actions = frozenset({VIEW, "add"})
-
-
-class ModerationActionPermissionPolicy(_HubScopedPolicy):
-    pass
-
-
-thread_permission_policy = ThreadPermissionPolicy(Thread)
-suspension_permission_policy = CommentingSuspensionPermissionPolicy(CommentingSuspension)
-moderation_action_permission_policy = ModerationActionPermissionPolicy(ModerationAction)
 
 
 class _ScopedIndexView(generic.IndexView):

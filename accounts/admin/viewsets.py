@@ -2,11 +2,11 @@
 
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from accounts.admin_forms import UserCreationForm, UserEditForm
+from accounts.admin.forms import UserCreationForm, UserEditForm
 
 
 class UserViewSet(WagtailUserViewSet):
-    """Wagtail's user viewset; only the forms differ (see ``accounts.admin_forms``).
+    """Wagtail's user viewset; only the forms differ (see ``accounts.admin.forms``).
 
     The templates under ``wagtailusers/users/accounts/user/`` are found through Wagtail's
     ``template_prefix`` lookup and show the display name instead of first and last name.

@@ -9,7 +9,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from accounts.admin_forms import AccountCloseOnRequestForm
+from accounts.admin.forms import AccountCloseOnRequestForm
 from accounts.models import User
 from accounts.permissions import can_close_account
 from accounts.services import account_close

@@ -19,8 +19,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.models import HubPage
 from partners import selectors
-from partners.admin_access import can_use_partners_admin, coordinated_hubs, forbidden
-from partners.admin_forms import PartnersImportForm
+from partners.admin.access import can_use_partners_admin, coordinated_hubs, forbidden
+from partners.admin.forms import PartnersImportForm
 from partners.csv_io import (
     CSV_COLUMNS,
     IMPORT_MAX_ROWS,

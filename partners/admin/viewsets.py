@@ -2,7 +2,7 @@
 
 Three viewsets under one "Partners" menu: partnerships (applications and decisions), partners
 (site administrators edit; coordinators read) and partner terms (coordinators publish versions).
-Every listing and object is scoped by the permission policies in ``partners.admin_access``; an
+Every listing and object is scoped by the permission policies in ``partners.admin.access``; an
 object outside someone's hubs is a 404, so its existence stays private. Writes go through
 ``partners.services``.
 """
@@ -26,8 +26,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.rich_text import RichText
 
 from partners import selectors, services
-from partners.admin_access import coordinated_hubs, forbidden
-from partners.admin_forms import PartnerAdminForm, PartnershipDecisionForm, PartnerTermsForm, decisions_for
+from partners.admin.access import coordinated_hubs, forbidden
+from partners.admin.forms import PartnerAdminForm, PartnershipDecisionForm, PartnerTermsForm, decisions_for
 from partners.models import Partner, Partnership, PartnershipStatus, PartnerTerms
 from partners.permissions import can_decide_partnership
 
