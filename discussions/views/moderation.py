@@ -91,6 +91,8 @@ def moderation_view(
             },
         )
 
+    # Named as its service (comment_hide, …, thread_unlock), as the view once was, for tracebacks and logs.
+    view.__name__ = view.__qualname__ = service.__name__
     return view
 
 
