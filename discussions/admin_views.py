@@ -31,12 +31,13 @@ from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin_access import coordinated_hubs, forbidden
+from cms.forms import add_service_errors
 from cms.models import HubPage
 from cms.permissions import is_site_administrator
 from discussions import services
 from discussions.models import Comment, CommentReport, CommentRevision, ForumIndexPage, Thread
 from discussions.selectors import thread_page_url, waiting_comment_q
-from partners.admin_access import coordinated_hubs, forbidden
 
 QUEUE_URL_NAME = "discussions_admin_queue"
 QUEUE_PAGE_SIZE = 20
@@ -230,15 +231,6 @@ class CommentDecisionForm(forms.Form):
         kwargs.setdefault("auto_id", f"comment-{comment_id}-%s")
         kwargs.setdefault("initial", {"comment": comment_id})
         super().__init__(*args, **kwargs)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, field: str = "reason") -> None:
-    """Show a service's ValidationError on the form: on ``field`` if it names it, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @dataclass

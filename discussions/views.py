@@ -26,6 +26,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cms.forms import add_service_errors as add_service_error
 from discussions import live, selectors, services
 from discussions.forms import CommentEditForm, CommentForm, CommentReportForm, ModerationReasonForm, TopicForm
 from discussions.models import Comment, ForumIndexPage, Thread
@@ -39,7 +40,6 @@ from discussions.permissions import (
     current_suspension,
     has_verified_email,
 )
-from partners.views import add_service_error
 
 logger = logging.getLogger(__name__)
 

@@ -31,6 +31,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
 from accounts.roles import SITE_ADMINISTRATORS
+from cms.admin_access import coordinated_hubs, forbidden
+from cms.forms import add_service_errors
 from cms.models import HubPage
 from cms.permissions import is_hub_coordinator
 from discussions import services
@@ -38,7 +40,6 @@ from discussions.admin_views import (
     SuspensionForm,
     SuspensionLiftForm,
     ThreadModerationForm,
-    add_service_errors,
     can_use_discussions_admin,
     forums_by_hub,
     hub_scope,
@@ -47,7 +48,6 @@ from discussions.admin_views import (
 )
 from discussions.models import CommentingSuspension, ModerationAction, ModerationActionKind, Thread
 from discussions.permissions import can_moderate_thread
-from partners.admin_access import coordinated_hubs, forbidden
 
 VIEW = "view"
 THREAD_LOG_LIMIT = 20

@@ -1,7 +1,7 @@
 """Every write to projects goes through here: permission, validation, one transaction, a log line.
 
 A proposal is a draft ``ProjectPage`` submitted to its hub's Wagtail moderation workflow; the
-e-mails that tell the proposer what happens to it are sent by ``projects.signals`` (they follow
+e-mails that tell the proposer what happens to it are sent by ``projects.receivers`` (they follow
 Wagtail's workflow signals, which also fire when coordinators act in the admin).
 """
 
