@@ -227,7 +227,7 @@ def _save_partner(partner: Partner, *, goals, focus_themes) -> None:
 
 def partner_create(
     *,
-    actor,
+    actor: User,
     name: str,
     kind: str,
     organisation_number: str = "",
@@ -286,7 +286,7 @@ def _keep_old_slug(partner: Partner) -> None:
 
 
 def partner_update(
-    *, actor, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
+    *, actor: User, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
 ):
     """Change an organisation's profile (its administrators, or a site administrator).
 
@@ -323,7 +323,7 @@ def _verified_emails(user) -> set[str]:
     }
 
 
-def member_invite(*, actor, partner: Partner, email: str, role: str = PartnerRole.MEMBER) -> PartnerInvitation:
+def member_invite(*, actor: User, partner: Partner, email: str, role: str = PartnerRole.MEMBER) -> PartnerInvitation:
     """Invite someone by e-mail. They accept after logging in (or signing up) with that address."""
     if not can_manage_partner_members(actor, partner):
         raise PermissionDenied(_("Only the organisation's administrators can invite people."))
@@ -403,7 +403,7 @@ def invitations_accept_pending(*, user) -> list[PartnerMember]:
     return members
 
 
-def member_remove(*, actor, member: PartnerMember) -> None:
+def member_remove(*, actor: User, member: PartnerMember) -> None:
     """Remove a person from an organisation; the last administrator cannot be removed."""
     if not can_manage_partner_members(actor, member.partner):
         raise PermissionDenied(_("Only the organisation's administrators can remove people."))
@@ -439,7 +439,7 @@ def _record(partnership: Partnership, *, from_status: str, actor, reason: str) -
     return event
 
 
-def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bool) -> Partnership:
+def partnership_apply(*, actor: User, partner: Partner, hub: HubPage, accept_terms: bool) -> Partnership:
     """Apply for the partner to join the hub, accepting the hub's current partner terms."""
     if not can_apply_for_partnership(actor, partner):
         raise PermissionDenied(_("Only the organisation's administrators can apply on its behalf."))
@@ -482,7 +482,7 @@ def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bo
     return partnership
 
 
-def partnership_decide(*, actor, partnership: Partnership, to_status: str, reason: str = "") -> Partnership:
+def partnership_decide(*, actor: User, partnership: Partnership, to_status: str, reason: str = "") -> Partnership:
     """Move a partnership to ``to_status`` (approve, reject, suspend, reinstate, end).
 
     Only the hub's coordinators decide; a rejection, suspension or ending needs a reason.
@@ -620,7 +620,7 @@ def _partnerships_decided_send(partnerships: list[Partnership]) -> None:
         events.partnership_decided.send(sender=Partnership, partnership=partnership)
 
 
-def partner_terms_publish(*, actor, hub: HubPage, text: str) -> PartnerTerms:
+def partner_terms_publish(*, actor: User, hub: HubPage, text: str) -> PartnerTerms:
     """Publish a new version of a hub's partner terms; applications from now on accept this one."""
     if not is_hub_coordinator(actor, hub):
         raise PermissionDenied(_("Only the hub's coordinators change its partner terms."))
@@ -632,7 +632,7 @@ def partner_terms_publish(*, actor, hub: HubPage, text: str) -> PartnerTerms:
     return terms
 
 
-def member_role_change(*, actor, member: PartnerMember, role: str) -> PartnerMember:
+def member_role_change(*, actor: User, member: PartnerMember, role: str) -> PartnerMember:
     """Make a member an administrator or an ordinary member; the last administrator stays one."""
     if not can_manage_partner_members(actor, member.partner):
         raise PermissionDenied(_("Only the organisation's administrators can change roles."))

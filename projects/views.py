@@ -156,7 +156,7 @@ def propose(request, page: ProjectIndexPage):
         form.add_error(None, rate_limited_message(wait))
     elif request.method == "POST" and form.is_valid():
         try:
-            project = services.project_propose(actor=request.user, index=page, **form.service_fields())
+            project = services.project_propose(actor=request.user, index=page, fields=form.proposal_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied:
@@ -238,7 +238,7 @@ def proposal_edit(request, index: ProjectIndexPage, page_id: int):
             form.show_preview()
         elif form.is_valid():
             try:
-                services.project_proposal_update(actor=request.user, page=project, **form.service_fields())
+                services.project_proposal_update(actor=request.user, page=project, fields=form.proposal_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             except PermissionDenied:
