@@ -1,4 +1,5 @@
-"""Form fields every app shares: numbers written the Norwegian way, and Markdown with a preview.
+"""Form fields every app shares: numbers written the Norwegian way, Markdown with a preview, and a
+service's validation errors shown on a form.
 
 People in Norway write "62,47" and "1 234,5" (a decimal comma, spaces as thousands separators);
 people who copy from a map or a spreadsheet write "62.47". Django's ``DecimalField`` reads only the
@@ -6,9 +7,13 @@ active language's format, so "62,47" was refused in English and "62.47" could be
 public and admin form with a number uses ``LocalizedDecimalField`` (the Wagtail admin through the
 override registered in ``cms.apps``), which reads all of these whatever the language and shows
 numbers in the visitor's language.
+
+Services validate what they write and raise ``ValidationError`` (naming fields or not); every view
+shows such an error on its form through ``add_service_errors``.
 """
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -111,3 +116,26 @@ class MarkdownPreviewMixin:
         if not self.wants_preview or self.data.get(PREVIEW) != name:
             return None
         return markdown_html(self.data.get(self.add_prefix(name), ""))
+
+
+def add_service_errors(
+    form: forms.BaseForm,
+    error: ValidationError,
+    *,
+    field: str | None = None,
+    fields_for_codes: Mapping[str, str] | None = None,
+) -> None:
+    """Show a service's ``ValidationError`` on ``form``.
+
+    An error that names a field the form shows goes on that field. An error without a field goes
+    on the field ``fields_for_codes`` gives for its code, when the form shows that field (say, an
+    uploaded image's errors on the upload). Everything else goes on ``field``: above the form when
+    it is None. Each error keeps its code.
+    """
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
+        return
+    for item in error.error_list:
+        target = (fields_for_codes or {}).get(item.code)
+        form.add_error(target if target in form.fields else field, item)

@@ -21,6 +21,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from accounts.models import User
 from accounts.roles import HUB_COORDINATORS, SITE_ADMINISTRATORS
 from cms.models import HubPage, StatementKind, StatementPage
 from cms.permissions import can_manage_hub_coordinators, is_site_administrator
@@ -141,7 +142,7 @@ def hub_moderation_workflow_ensure(*, hub: HubPage) -> Workflow:
     return workflow
 
 
-def hub_coordinator_add(*, hub: HubPage, user: AbstractBaseUser, actor: AbstractBaseUser | None = None) -> None:
+def hub_coordinator_add(*, hub: HubPage, user: AbstractBaseUser, actor: User | None = None) -> None:
     """Make ``user`` a coordinator of ``hub``.
 
     Puts them in the hub's own group (created if missing) and in the general "Hub coordinators"
@@ -236,7 +237,7 @@ def hub_create(
     title: str,
     municipality: str,
     default_language: str = settings.LANGUAGE_CODE,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     **fields,
 ) -> HubPage:
     """Create and publish a hub below ``parent`` (a home page, or the tree root for a hub with its own site).

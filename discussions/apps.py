@@ -7,8 +7,8 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Discussions")
 
     def ready(self):
-        from discussions import signals
+        from discussions import receivers
 
-        signals.connect()
+        receivers.connect()
 
         from discussions import hub_hooks  # noqa: F401 (registers the Wagtail hook that adds a hub's forum)

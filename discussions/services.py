@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from cms.page_cache import content_changed
 from cms.restrictions import audience_allows, page_audience
 from discussions import events, live, selectors
@@ -144,7 +145,7 @@ def _rendered(actor, thread: Thread, body: str, limits: CommentLimits):
     return body, rendered
 
 
-def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None = None, session=None) -> Comment:
+def comment_post(*, actor: User, thread: Thread, body: str, reply_to: Comment | None = None, session=None) -> Comment:
     """Post ``body`` in ``thread`` (as a reply to ``reply_to``); raises PermissionDenied,
     ValidationError (field ``body`` or ``reply_to``) or CommentRateLimited. ``session`` is the
     actor's, where the password restrictions they passed are recorded (``can_view_thread``)."""
@@ -187,7 +188,7 @@ def comment_post(*, actor, thread: Thread, body: str, reply_to: Comment | None =
     return comment
 
 
-def comment_edit(*, actor, comment: Comment, body: str, session=None) -> Comment:
+def comment_edit(*, actor: User, comment: Comment, body: str, session=None) -> Comment:
     """Replace the text of one's own comment; the earlier wording is kept for moderators."""
     _require_user(actor)
     if not can_edit_comment(actor, comment, session):
@@ -212,7 +213,7 @@ def comment_edit(*, actor, comment: Comment, body: str, session=None) -> Comment
     return comment
 
 
-def comment_delete(*, actor, comment: Comment) -> Comment:
+def comment_delete(*, actor: User, comment: Comment) -> Comment:
     """The author deletes their comment: it shows as "comment deleted"; replies keep their place."""
     _require_user(actor)
     if not can_delete_comment(actor, comment):
@@ -280,7 +281,7 @@ def _hide(comment: Comment, *, automatically: bool) -> None:
     transaction.on_commit(lambda: live.publish_comment_change(comment))
 
 
-def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
+def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """A coordinator hides a comment: it disappears live for everyone, leaving a placeholder; its
     open reports are resolved."""
     if not can_moderate_thread(actor, comment.thread):
@@ -309,7 +310,7 @@ def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
     return comment
 
 
-def comment_unhide(*, actor, comment: Comment, reason: str) -> Comment:
+def comment_unhide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """A coordinator shows a hidden comment again (live for everyone); its open reports are dismissed."""
     if not can_moderate_thread(actor, comment.thread):
         raise PermissionDenied(_("Only the hub's coordinators moderate its discussions."))
@@ -337,7 +338,7 @@ def comment_unhide(*, actor, comment: Comment, reason: str) -> Comment:
     return comment
 
 
-def reports_dismiss(*, actor, comment: Comment, reason: str) -> int:
+def reports_dismiss(*, actor: User, comment: Comment, reason: str) -> int:
     """A coordinator finds nothing wrong: open reports are resolved and the comment stays (or is shown
     again if reports had hidden it). Returns how many reports were resolved."""
     if not can_moderate_thread(actor, comment.thread):
@@ -362,7 +363,7 @@ def reports_dismiss(*, actor, comment: Comment, reason: str) -> int:
     return resolved
 
 
-def comment_report(*, actor, comment: Comment, reason: str, note: str = "", session=None) -> CommentReport:
+def comment_report(*, actor: User, comment: Comment, reason: str, note: str = "", session=None) -> CommentReport:
     """Report a comment. When ``DISCUSSIONS_REPORTS_TO_HIDE`` different people have open reports on
     it, it is hidden until a coordinator decides (logged as the site's own action)."""
     _require_user(actor)
@@ -450,16 +451,16 @@ def _set_lock(*, actor, thread: Thread, locked: bool, reason: str) -> Thread:
     return thread
 
 
-def thread_lock(*, actor, thread: Thread, reason: str) -> Thread:
+def thread_lock(*, actor: User, thread: Thread, reason: str) -> Thread:
     """Stop all commenting in ``thread`` (its coordinators still may); browsers learn of it live."""
     return _set_lock(actor=actor, thread=thread, locked=True, reason=reason)
 
 
-def thread_unlock(*, actor, thread: Thread, reason: str = "") -> Thread:
+def thread_unlock(*, actor: User, thread: Thread, reason: str = "") -> Thread:
     return _set_lock(actor=actor, thread=thread, locked=False, reason=reason)
 
 
-def thread_pin(*, actor, thread: Thread, pinned: bool) -> Thread:
+def thread_pin(*, actor: User, thread: Thread, pinned: bool) -> Thread:
     """Pinned forum topics are listed first."""
     if not can_moderate_thread(actor, thread):
         raise PermissionDenied(_("Only the hub's coordinators moderate its discussions."))
@@ -471,7 +472,7 @@ def thread_pin(*, actor, thread: Thread, pinned: bool) -> Thread:
     return thread
 
 
-def user_suspend(*, actor, hub, user, ends_at: datetime, reason: str) -> CommentingSuspension:
+def user_suspend(*, actor: User, hub, user, ends_at: datetime, reason: str) -> CommentingSuspension:
     """A coordinator stops ``user`` commenting in ``hub`` until ``ends_at``."""
     from cms.permissions import is_hub_coordinator
 
@@ -498,7 +499,7 @@ def user_suspend(*, actor, hub, user, ends_at: datetime, reason: str) -> Comment
     return suspension
 
 
-def suspension_lift(*, actor, suspension: CommentingSuspension, reason: str = "") -> CommentingSuspension:
+def suspension_lift(*, actor: User, suspension: CommentingSuspension, reason: str = "") -> CommentingSuspension:
     from cms.permissions import is_hub_coordinator
 
     if not is_hub_coordinator(actor, suspension.hub):
@@ -519,7 +520,7 @@ def suspension_lift(*, actor, suspension: CommentingSuspension, reason: str = ""
     return suspension
 
 
-def topic_open(*, actor, forum, title: str, body: str, session=None) -> tuple[Thread, Comment]:
+def topic_open(*, actor: User, forum, title: str, body: str, session=None) -> tuple[Thread, Comment]:
     """Open a forum topic in ``forum``'s hub with its first comment; all or nothing."""
     _require_user(actor)
     if not audience_allows(page_audience(forum), actor, session):

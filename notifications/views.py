@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cms.forms import add_service_errors
 from notifications import centre, following, services
 from notifications.emails import EMAILED_BY_SOURCE, email_frequencies, email_preferences_save
 from notifications.models import EmailFrequency, EventKind
@@ -48,7 +49,7 @@ def email_settings(request):
             try:
                 email_preferences_save(user=request.user, frequencies=form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your e-mail choices have been saved."))
                 return redirect("notifications:email_settings")

@@ -3,8 +3,9 @@ and e-mails scheduled after commit (``partners.emails``)."""
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -18,11 +19,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from accounts.images import reencode_uploaded_image
+from accounts.models import User
 from cms.models import HubPage
 from cms.page_cache import content_changed
 from cms.permissions import is_hub_coordinator
 from cms.sanitise import active_content, sanitise_html
 from cms.slugs import slugify_no
+from goals.models import Goal
 from partners import emails, events
 from partners.models import (
     PARTNERSHIP_TRANSITIONS,
@@ -40,6 +43,7 @@ from partners.permissions import (
     can_apply_for_partnership,
     can_decide_partnership,
     can_edit_partner,
+    can_manage_hub_partners,
     can_manage_partner_members,
 )
 from partners.validators import normalise_organisation_number
@@ -223,7 +227,7 @@ def _save_partner(partner: Partner, *, goals, focus_themes) -> None:
 
 def partner_create(
     *,
-    actor,
+    actor: User,
     name: str,
     kind: str,
     organisation_number: str = "",
@@ -282,7 +286,7 @@ def _keep_old_slug(partner: Partner) -> None:
 
 
 def partner_update(
-    *, actor, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
+    *, actor: User, partner: Partner, goals=None, focus_themes=None, logo_upload=None, remove_logo=False, **fields
 ):
     """Change an organisation's profile (its administrators, or a site administrator).
 
@@ -319,7 +323,7 @@ def _verified_emails(user) -> set[str]:
     }
 
 
-def member_invite(*, actor, partner: Partner, email: str, role: str = PartnerRole.MEMBER) -> PartnerInvitation:
+def member_invite(*, actor: User, partner: Partner, email: str, role: str = PartnerRole.MEMBER) -> PartnerInvitation:
     """Invite someone by e-mail. They accept after logging in (or signing up) with that address."""
     if not can_manage_partner_members(actor, partner):
         raise PermissionDenied(_("Only the organisation's administrators can invite people."))
@@ -379,7 +383,7 @@ def invitation_accept(*, user, invitation: PartnerInvitation) -> PartnerMember:
 def invitations_accept_pending(*, user) -> list[PartnerMember]:
     """Accept every open, unexpired invitation sent to one of the user's verified addresses.
 
-    Called when someone logs in or confirms an address (``partners.signals``), so an invitation
+    Called when someone logs in or confirms an address (``partners.receivers``), so an invitation
     survives sign-up. It never fails the login: an invitation that cannot be used is skipped.
     """
     if user is None or not user.is_authenticated or not user.is_active:
@@ -399,7 +403,7 @@ def invitations_accept_pending(*, user) -> list[PartnerMember]:
     return members
 
 
-def member_remove(*, actor, member: PartnerMember) -> None:
+def member_remove(*, actor: User, member: PartnerMember) -> None:
     """Remove a person from an organisation; the last administrator cannot be removed."""
     if not can_manage_partner_members(actor, member.partner):
         raise PermissionDenied(_("Only the organisation's administrators can remove people."))
@@ -435,7 +439,7 @@ def _record(partnership: Partnership, *, from_status: str, actor, reason: str) -
     return event
 
 
-def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bool) -> Partnership:
+def partnership_apply(*, actor: User, partner: Partner, hub: HubPage, accept_terms: bool) -> Partnership:
     """Apply for the partner to join the hub, accepting the hub's current partner terms."""
     if not can_apply_for_partnership(actor, partner):
         raise PermissionDenied(_("Only the organisation's administrators can apply on its behalf."))
@@ -478,7 +482,7 @@ def partnership_apply(*, actor, partner: Partner, hub: HubPage, accept_terms: bo
     return partnership
 
 
-def partnership_decide(*, actor, partnership: Partnership, to_status: str, reason: str = "") -> Partnership:
+def partnership_decide(*, actor: User, partnership: Partnership, to_status: str, reason: str = "") -> Partnership:
     """Move a partnership to ``to_status`` (approve, reject, suspend, reinstate, end).
 
     Only the hub's coordinators decide; a rejection, suspension or ending needs a reason.
@@ -522,7 +526,101 @@ def partnership_decide(*, actor, partnership: Partnership, to_status: str, reaso
     return partnership
 
 
-def partner_terms_publish(*, actor, hub: HubPage, text: str) -> PartnerTerms:
+@dataclass(frozen=True)
+class ImportedPartner:
+    """An organisation a coordinator adds to a hub by import: one registered already, or a new one
+    (unsaved, without a slug), which is registered with nobody acting for it yet."""
+
+    partner: Partner
+    goals: Sequence[Goal] = ()
+    focus_themes: Sequence[str] = ()
+
+
+class _SlugAllocator:
+    """Unique slugs for a batch of new partners, checked against the database once per name."""
+
+    def __init__(self):
+        self.taken: set[str] = set()
+        self.loaded: set[str] = set()
+
+    def allocate(self, name: str) -> str:
+        base = slugify_no(name, max_length=180) or "partner"
+        if base not in self.loaded:
+            self.taken.update(Partner.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+            self.loaded.add(base)
+        slug, counter = base, 2
+        while slug in self.taken:
+            slug = f"{base}-{counter}"
+            counter += 1
+        self.taken.add(slug)
+        return slug
+
+
+def partnerships_import(
+    *, actor: User, hub: HubPage, partners: Sequence[ImportedPartner], reason: str
+) -> list[Partnership]:
+    """Add organisations to ``hub`` as approved partners at once, without an application (the CSV import).
+
+    All or nothing, in one transaction. Each partnership is logged like a coordinator's approval,
+    an organisation registered already is told by e-mail (a new one has nobody to tell yet), and
+    after the commit ``events.partnership_decided`` is sent for each, as for any approval. A new
+    organisation whose number was registered meanwhile raises ``ValidationError`` with the code
+    ``registered_meanwhile`` and its index in ``partners`` as the ``index`` parameter.
+    """
+    if not can_manage_hub_partners(actor, hub):
+        raise PermissionDenied(_("Only the hub's coordinators import its partners."))
+    now = timezone.now()
+    slugs = _SlugAllocator()
+    partnerships = []
+    with transaction.atomic():
+        for index, imported in enumerate(partners):
+            partner = imported.partner
+            is_new = partner.pk is None
+            if is_new:
+                partner.slug = slugs.allocate(partner.name)
+                partner.full_clean(validate_unique=False, validate_constraints=False)
+                try:
+                    with transaction.atomic():
+                        partner.save()
+                except IntegrityError as error:
+                    raise ValidationError(
+                        DUPLICATE_ORGANISATION_NUMBER, code="registered_meanwhile", params={"index": index}
+                    ) from error
+                if imported.goals:
+                    partner.goals.set(imported.goals)
+                if imported.focus_themes:
+                    partner.focus_themes.set(imported.focus_themes)
+            partnership = Partnership.objects.create(
+                partner=partner,
+                hub=hub,
+                status=PartnershipStatus.APPROVED,
+                applied_by=actor,
+                applied_at=now,
+                decided_by=actor,
+                decided_at=now,
+                reason=reason,
+            )
+            event = PartnershipEvent.objects.create(
+                partnership=partnership,
+                from_status="",
+                to_status=PartnershipStatus.APPROVED,
+                actor=actor,
+                reason=reason,
+            )
+            if not is_new:
+                emails.partnership_email_schedule(event)
+            partnerships.append(partnership)
+        _public_content_changed()
+        transaction.on_commit(lambda: _partnerships_decided_send(partnerships))
+    return partnerships
+
+
+def _partnerships_decided_send(partnerships: list[Partnership]) -> None:
+    for partnership in partnerships:
+        events.partnership_decided.send(sender=Partnership, partnership=partnership)
+
+
+def partner_terms_publish(*, actor: User, hub: HubPage, text: str) -> PartnerTerms:
     """Publish a new version of a hub's partner terms; applications from now on accept this one."""
     if not is_hub_coordinator(actor, hub):
         raise PermissionDenied(_("Only the hub's coordinators change its partner terms."))
@@ -534,7 +632,7 @@ def partner_terms_publish(*, actor, hub: HubPage, text: str) -> PartnerTerms:
     return terms
 
 
-def member_role_change(*, actor, member: PartnerMember, role: str) -> PartnerMember:
+def member_role_change(*, actor: User, member: PartnerMember, role: str) -> PartnerMember:
     """Make a member an administrator or an ordinary member; the last administrator stays one."""
     if not can_manage_partner_members(actor, member.partner):
         raise PermissionDenied(_("Only the organisation's administrators can change roles."))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.images import ERROR_MESSAGES as IMAGE_ERROR_MESSAGES
+from cms.forms import add_service_errors
 from cms.permissions import is_hub_coordinator, is_site_administrator
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from goals.selectors import goals_in_order
@@ -58,18 +59,7 @@ logger = logging.getLogger(__name__)
 
 DIRECTORY_PAGE_SIZE = 24
 # Errors from accounts.images are about the uploaded logo, whatever the service says they are about.
-_LOGO_ERROR_CODES = frozenset(IMAGE_ERROR_MESSAGES)
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    for item in error.error_list:
-        field = "logo" if item.code in _LOGO_ERROR_CODES and "logo" in form.fields else None
-        form.add_error(field, item)
+_LOGO_ERRORS = dict.fromkeys(IMAGE_ERROR_MESSAGES, "logo")
 
 
 # --- Routes of PartnerIndexPage -------------------------------------------------------------------
@@ -170,7 +160,7 @@ def apply(request, page):
             if partner is not None and partner.logo_id:
                 # The rollback removed the image's row; its file is not part of the transaction.
                 partner.logo.file.storage.delete(partner.logo.file.name)
-            add_service_error(new_form, error)
+            add_service_errors(new_form, error, fields_for_codes=_LOGO_ERRORS)
         else:
             return _applied(request, partner=partner, hub=hub)
     elif action == "existing" and existing_form.is_valid():
@@ -180,7 +170,7 @@ def apply(request, page):
                 actor=user, partner=partner, hub=hub, accept_terms=existing_form.cleaned_data.get("accept_terms", False)
             )
         except ValidationError as error:
-            add_service_error(existing_form, error)
+            add_service_errors(existing_form, error, fields_for_codes=_LOGO_ERRORS)
         else:
             return _applied(request, partner=partner, hub=hub)
 
@@ -266,7 +256,7 @@ def manage(request, slug: str):
                     **fields,
                 )
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error, fields_for_codes=_LOGO_ERRORS)
                 partner.refresh_from_db()
             else:
                 messages.success(request, _("The organisation's profile has been saved."))
@@ -319,7 +309,7 @@ def member_invite(request, slug: str):
                 actor=request.user, partner=partner, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error, fields_for_codes=_LOGO_ERRORS)
         else:
             messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
             return redirect("partner_manage", slug=partner.slug)

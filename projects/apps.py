@@ -7,9 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from projects import signals
+        from projects import receivers
 
-        signals.connect()
+        receivers.connect()
 
         from projects import wagtail_mail
 

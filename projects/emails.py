@@ -1,6 +1,6 @@
 """E-mails to a project's proposer about its review, sent after the change that causes them has committed.
 
-The proposer gets them in their preferred language, or else in the hub's. ``projects.signals``
+The proposer gets them in their preferred language, or else in the hub's. ``projects.receivers``
 schedules them from Wagtail's workflow signals, so the same messages go out whether a
 coordinator acts in the admin or code drives the workflow.
 """

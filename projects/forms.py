@@ -17,6 +17,7 @@ from cms.forms import MARKDOWN_HELP, LocalizedDecimalField, MarkdownPreviewMixin
 from cms.sanitise import active_content
 from goals.models import Goal, Target
 from projects.models import ProjectPage, ProjectStatus
+from projects.services import ProposalFields
 
 SORT_CHOICES = (("newest", _("Newest first")), ("updated", _("Recently updated")))
 UPDATE_IMAGE_SLOTS = 3
@@ -230,25 +231,25 @@ class ProjectProposalForm(MarkdownPreviewMixin, forms.Form):
                 )
         return cleaned
 
-    def service_fields(self) -> dict:
+    def proposal_fields(self) -> ProposalFields:
         values = self.cleaned_data
-        return {
-            "title": values["title"],
-            "summary": values["summary"],
-            "primary_goal": values["primary_goal"],
-            "goals": list(values.get("goals") or ()),
-            "targets": list(values.get("targets") or ()),
-            "status": values["status"],
-            "start_date": values.get("start_date"),
-            "end_date": values.get("end_date"),
-            "lead_partner": values["lead_partner"],
-            "partners": list(values.get("partners") or ()),
-            "location": values.get("location", ""),
-            "contact_name": values.get("contact_name", ""),
-            "contact_email": values.get("contact_email", ""),
-            "funding_notes": values.get("funding_notes", ""),
-            "body_text": values.get("body_text", ""),
-        }
+        return ProposalFields(
+            title=values["title"],
+            summary=values["summary"],
+            primary_goal=values["primary_goal"],
+            goals=list(values.get("goals") or ()),
+            targets=list(values.get("targets") or ()),
+            status=values["status"],
+            start_date=values.get("start_date"),
+            end_date=values.get("end_date"),
+            lead_partner=values["lead_partner"],
+            partners=list(values.get("partners") or ()),
+            location=values.get("location", ""),
+            contact_name=values.get("contact_name", ""),
+            contact_email=values.get("contact_email", ""),
+            funding_notes=values.get("funding_notes", ""),
+            body_text=values.get("body_text", ""),
+        )
 
 
 class ProgressUpdateForm(MarkdownPreviewMixin, forms.Form):

@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
 
+from cms.admin_access import coordinated_hubs
 from cms.models import HubPage
-from cms.permissions import is_site_administrator
 from cms.restrictions import public_q
 from cms.versioned_cache import versioned
 from goals.models import Goal, Target
@@ -186,14 +186,6 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _coordinated_hubs(user) -> QuerySet[HubPage]:
-    if is_site_administrator(user):
-        return HubPage.objects.all()
-    if user is None or not user.is_authenticated or not user.is_active:
-        return HubPage.objects.none()
-    return HubPage.objects.filter(coordinators_group__in=user.groups.all())
-
-
 def overdue_projects_for_coordinator(user, today: date) -> QuerySet[ProjectPage]:
     """Live projects in the hubs ``user`` coordinates whose reporting is overdue, oldest report first.
 
@@ -201,7 +193,7 @@ def overdue_projects_for_coordinator(user, today: date) -> QuerySet[ProjectPage]
     publication) is at least the index's ``reporting_overdue_months`` ago. Each index has its own
     threshold, so the cut-off date is computed per index (two queries in all).
     """
-    hubs = _coordinated_hubs(user)
+    hubs = coordinated_hubs(user)
     indexes = list(ProjectIndexPage.objects.filter(_child_of_any(hubs)))
     if not indexes:
         return ProjectPage.objects.none()

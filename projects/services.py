@@ -1,12 +1,13 @@
 """Every write to projects goes through here: permission, validation, one transaction, a log line.
 
 A proposal is a draft ``ProjectPage`` submitted to its hub's Wagtail moderation workflow; the
-e-mails that tell the proposer what happens to it are sent by ``projects.signals`` (they follow
+e-mails that tell the proposer what happens to it are sent by ``projects.receivers`` (they follow
 Wagtail's workflow signals, which also fire when coordinators act in the admin).
 """
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -17,9 +18,11 @@ from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
+from accounts.models import User
 from cms.markdown import markdown_html
 from cms.sanitise import active_content, sanitise_html
 from cms.slugs import slugify_no
+from goals.models import Goal, Target
 from partners.models import Partner, PartnershipStatus
 from partners.permissions import is_partner_member
 from projects import events
@@ -39,6 +42,44 @@ BODY_TEXT_MAX_LENGTH = 20_000
 UPDATE_TEXT_MAX_LENGTH = 10_000
 # Plain-text fields of a proposal, checked for scripts before anything is written.
 PLAIN_TEXT_FIELDS = ("title", "summary", "location", "contact_name", "funding_notes", "body_text")
+# The proposal's fields that are set on the page as they are.
+PAGE_FIELDS = (
+    "title",
+    "summary",
+    "primary_goal",
+    "status",
+    "start_date",
+    "end_date",
+    "location",
+    "contact_name",
+    "contact_email",
+    "funding_notes",
+)
+
+
+@dataclass(frozen=True)
+class ProposalFields:
+    """What a proposer says about a project, for ``project_propose`` and ``project_proposal_update``.
+
+    ``primary_goal`` and ``lead_partner`` may be None only for the service to refuse them with a
+    message at their field. ``body_text`` is written in the Markdown subset (``cms.markdown``).
+    """
+
+    title: str
+    summary: str
+    primary_goal: Goal | None
+    status: str
+    lead_partner: Partner | None
+    goals: Sequence[Goal] = ()
+    targets: Sequence[Target] = ()
+    partners: Sequence[Partner] = ()
+    start_date: date | None = None
+    end_date: date | None = None
+    location: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    funding_notes: str = ""
+    body_text: str = ""
 
 
 def _require_user(actor) -> None:
@@ -127,14 +168,16 @@ def _check_proposal(*, actor, hub, fields: dict, goals: list, targets: list, lea
         raise ValidationError(errors)
 
 
-def _apply(page: ProjectPage, *, actor, hub, goals, targets, lead_partner, partners, body_text, **fields) -> None:
+def _apply(page: ProjectPage, *, actor: User, hub, proposal: ProposalFields) -> None:
     """Check and set the proposal's fields on ``page``; raises ValidationError before anything is written."""
-    goals, targets, partners = list(goals), list(targets), list(partners)
-    partners = [partner for partner in partners if lead_partner is None or partner.pk != lead_partner.pk]
+    lead_partner = proposal.lead_partner
+    goals, targets = list(proposal.goals), list(proposal.targets)
+    partners = [partner for partner in proposal.partners if lead_partner is None or partner.pk != lead_partner.pk]
+    fields = {name: getattr(proposal, name) for name in PAGE_FIELDS}
     _check_proposal(
         actor=actor,
         hub=hub,
-        fields={**fields, "body_text": body_text},
+        fields={**fields, "body_text": proposal.body_text},
         goals=goals,
         targets=targets,
         lead_partner=lead_partner,
@@ -143,8 +186,8 @@ def _apply(page: ProjectPage, *, actor, hub, goals, targets, lead_partner, partn
     for name, value in fields.items():
         setattr(page, name, value.strip() if isinstance(value, str) else value)
     page.lead_partner = lead_partner
-    page.body = _body_from_text(body_text)
-    primary = fields["primary_goal"]
+    page.body = _body_from_text(proposal.body_text)
+    primary = proposal.primary_goal
     page.goals.set([goal for goal in goals if primary is None or goal.pk != primary.pk])
     page.targets.set(targets)
     page.partners.set(partners)
@@ -165,26 +208,7 @@ def _full_clean(page: ProjectPage) -> None:
     page.full_clean(exclude=["path", "depth", "url_path", "slug"])
 
 
-def project_propose(
-    *,
-    actor,
-    index: ProjectIndexPage,
-    title: str,
-    summary: str,
-    primary_goal,
-    goals: Iterable = (),
-    targets: Iterable = (),
-    status: str,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    lead_partner: Partner,
-    partners: Iterable[Partner] = (),
-    location: str = "",
-    contact_name: str = "",
-    contact_email: str = "",
-    funding_notes: str = "",
-    body_text: str = "",
-) -> ProjectPage:
+def project_propose(*, actor: User, index: ProjectIndexPage, fields: ProposalFields) -> ProjectPage:
     """Save a proposed project as a draft under ``index`` and submit it to the hub's moderation workflow.
 
     The proposer must act for ``lead_partner``, and every partner named must be approved in the
@@ -196,26 +220,7 @@ def project_propose(
     if hub is None or not can_propose_project(actor, hub):
         raise PermissionDenied(_("Only members of an approved partner in this hub can propose projects."))
     page = ProjectPage(live=False, proposed_by=actor, owner=actor)
-    _apply(
-        page,
-        actor=actor,
-        hub=hub,
-        goals=goals,
-        targets=targets,
-        lead_partner=lead_partner,
-        partners=partners,
-        body_text=body_text,
-        title=title,
-        summary=summary,
-        primary_goal=primary_goal,
-        status=status,
-        start_date=start_date,
-        end_date=end_date,
-        location=location,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        funding_notes=funding_notes,
-    )
+    _apply(page, actor=actor, hub=hub, proposal=fields)
     page.slug = _unique_slug(index, page.title)
     _full_clean(page)
     with transaction.atomic():
@@ -229,26 +234,7 @@ def project_propose(
     return page
 
 
-def project_proposal_update(
-    *,
-    actor,
-    page: ProjectPage,
-    title: str,
-    summary: str,
-    primary_goal,
-    goals: Iterable = (),
-    targets: Iterable = (),
-    status: str,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    lead_partner: Partner,
-    partners: Iterable[Partner] = (),
-    location: str = "",
-    contact_name: str = "",
-    contact_email: str = "",
-    funding_notes: str = "",
-    body_text: str = "",
-) -> ProjectPage:
+def project_proposal_update(*, actor: User, page: ProjectPage, fields: ProposalFields) -> ProjectPage:
     """The proposer's edit of a proposal that waits for review or had changes requested.
 
     Saves a new revision (and, the page not being live, its row, so the draft's partners decide
@@ -261,26 +247,7 @@ def project_proposal_update(
     if page.live or not can_edit_proposal(actor, page):
         raise PermissionDenied(_("You cannot change this proposal."))
     hub = page.get_hub()
-    _apply(
-        page,
-        actor=actor,
-        hub=hub,
-        goals=goals,
-        targets=targets,
-        lead_partner=lead_partner,
-        partners=partners,
-        body_text=body_text,
-        title=title,
-        summary=summary,
-        primary_goal=primary_goal,
-        status=status,
-        start_date=start_date,
-        end_date=end_date,
-        location=location,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        funding_notes=funding_notes,
-    )
+    _apply(page, actor=actor, hub=hub, proposal=fields)
     page.draft_title = page.title
     _full_clean(page)
     with transaction.atomic():
@@ -340,7 +307,7 @@ def _outcome_values(page: ProjectPage, outcome_values: Mapping) -> dict[Outcome,
 
 def progress_update_create(
     *,
-    actor,
+    actor: User,
     page: ProjectPage,
     partner: Partner,
     reported_on: date,

@@ -27,13 +27,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.rich_text import expand_db_html
 
+from cms.forms import add_service_errors
 from cms.markdown import html_to_markdown, markdown_html
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from cms.versioned_cache import versioned
 from goals.models import Target
 from goals.selectors import goals_in_order
 from partners.models import Partner, PartnershipStatus
-from partners.views import add_service_error
 from projects import selectors, services
 from projects.forms import ProgressUpdateForm, ProjectFilterForm, ProjectProposalForm
 from projects.models import ProjectIndexPage, ProjectPage, ReportingFreshness
@@ -156,9 +156,9 @@ def propose(request, page: ProjectIndexPage):
         form.add_error(None, rate_limited_message(wait))
     elif request.method == "POST" and form.is_valid():
         try:
-            project = services.project_propose(actor=request.user, index=page, **form.service_fields())
+            project = services.project_propose(actor=request.user, index=page, fields=form.proposal_fields())
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         except PermissionDenied:
             return _render_status(page, request, "projects/propose_not_allowed.html", context, status=403)
         else:
@@ -238,9 +238,9 @@ def proposal_edit(request, index: ProjectIndexPage, page_id: int):
             form.show_preview()
         elif form.is_valid():
             try:
-                services.project_proposal_update(actor=request.user, page=project, **form.service_fields())
+                services.project_proposal_update(actor=request.user, page=project, fields=form.proposal_fields())
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             except PermissionDenied:
                 return _render_status(
                     index, request, "projects/proposal_locked.html", {**context, "project": draft}, status=403
@@ -449,7 +449,7 @@ def progress_update_new(request, page_id: int):
                 )
         except ValidationError as error:
             _delete_files(stored)
-            add_service_error(form, error)
+            add_service_errors(form, error)
         except PermissionDenied:
             _delete_files(stored)
             return render(request, "projects/update_not_allowed.html", context, status=403)

@@ -5,15 +5,14 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.admin_access import coordinated_hubs
 from cms.models import HubPage
 from discussions import services
-from partners.admin.access import coordinated_hubs
 
 REASON_MAX_LENGTH = services.REASON_MAX_LENGTH
 DECISIONS = {"hide", "unhide", "dismiss"}
@@ -36,15 +35,6 @@ class CommentDecisionForm(forms.Form):
         kwargs.setdefault("auto_id", f"comment-{comment_id}-%s")
         kwargs.setdefault("initial", {"comment": comment_id})
         super().__init__(*args, **kwargs)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, field: str = "reason") -> None:
-    """Show a service's ValidationError on the form: on ``field`` if it names it, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 class QueueFilterForm(forms.Form):

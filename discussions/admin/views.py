@@ -30,13 +30,14 @@ from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin_access import coordinated_hubs, forbidden
+from cms.forms import add_service_errors
 from cms.models import HubPage
 from discussions import services
 from discussions.admin.access import can_use_discussions_admin, comments_in_scope, sees_every_hub
-from discussions.admin.forms import CommentDecisionForm, QueueFilterForm, add_service_errors
+from discussions.admin.forms import CommentDecisionForm, QueueFilterForm
 from discussions.models import Comment, CommentReport, CommentRevision, ForumIndexPage, Thread
 from discussions.selectors import thread_page_url, waiting_comment_q
-from partners.admin.access import coordinated_hubs, forbidden
 
 QUEUE_URL_NAME = "discussions_admin_queue"
 QUEUE_PAGE_SIZE = 20

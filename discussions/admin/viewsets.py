@@ -29,14 +29,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from cms.admin_access import coordinated_hubs, forbidden
+from cms.forms import add_service_errors
 from cms.permissions import is_hub_coordinator
 from discussions import services
 from discussions.admin.access import VIEW, can_use_discussions_admin
-from discussions.admin.forms import SuspensionForm, SuspensionLiftForm, ThreadModerationForm, add_service_errors
+from discussions.admin.forms import SuspensionForm, SuspensionLiftForm, ThreadModerationForm
 from discussions.admin.views import forums_by_hub, thread_public_url, waiting_count
 from discussions.models import CommentingSuspension, ModerationAction, ModerationActionKind, Thread
 from discussions.permissions import can_moderate_thread
-from partners.admin.access import coordinated_hubs, forbidden
 
 THREAD_LOG_LIMIT = 20
 

@@ -16,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cms.forms import add_service_errors
 from discussions import live, selectors, services
 from discussions.forms import CommentEditForm, CommentForm, CommentReportForm
 from discussions.models import Comment, Thread
@@ -35,7 +36,6 @@ from discussions.views.common import (
     thread_back_url,
     thread_or_404,
 )
-from partners.views import add_service_error
 
 
 def _wants_json(request) -> bool:
@@ -153,7 +153,7 @@ def comment_create(request, thread_id: int):
     except ValidationError as error:
         if as_json:
             return JsonResponse({"errors": _error_dict(error)}, status=400)
-        add_service_error(form, error)
+        add_service_errors(form, error)
         return _comment_form_page(request, thread, form, reply_to=reply_to)
     if as_json:
         comment.thread = thread
@@ -201,7 +201,7 @@ def comment_edit(request, comment_id: int):
                 actor=request.user, comment=comment, body=form.cleaned_data["body"], session=request.session
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             return not_allowed(
                 request,
@@ -273,7 +273,7 @@ def comment_report(request, comment_id: int):
                 session=request.session,
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             return not_allowed(request, title=_("Report a comment"), message=str(error), back_url=back_url)
         else:

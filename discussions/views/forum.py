@@ -7,12 +7,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cms.forms import add_service_errors
 from discussions import selectors, services
 from discussions.forms import TopicForm
 from discussions.models import ForumIndexPage
 from discussions.permissions import can_open_topic, current_suspension, has_verified_email, suspension_message
 from discussions.views.common import not_allowed, see_other
-from partners.views import add_service_error
 
 FORUM_PAGE_SIZE = 20
 
@@ -67,7 +67,7 @@ def forum_topic_new(request, page: ForumIndexPage):
             form.add_error("body", limited.message)
             status, retry_after = 429, limited.retry_after
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             return not_allowed(
                 request,

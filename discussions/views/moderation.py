@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from cms.forms import add_service_errors
 from discussions import services
 from discussions.forms import ModerationReasonForm
 from discussions.permissions import can_moderate_thread
@@ -28,7 +29,6 @@ from discussions.views.common import (
     thread_back_url,
     thread_or_404,
 )
-from partners.views import add_service_error
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def moderation_view(
             try:
                 service(actor=request.user, reason=form.cleaned_data["reason"], **subject)
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             except PermissionDenied as error:
                 return not_allowed(request, title=title, message=str(error), back_url=back_url)
             else:

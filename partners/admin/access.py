@@ -2,48 +2,19 @@
 
 Coordinators are not given Django model permissions on partners: what they may see follows from
 the hubs they coordinate, so these Wagtail permission policies derive it from there (using the
-predicates in ``partners.permissions`` and ``cms.permissions``). Site administrators see all.
+predicates in ``partners.permissions`` and ``cms.permissions``, and the hubs from
+``cms.admin_access``). Site administrators see all.
 Registered in ``partners.wagtail_hooks`` before any viewset asks for a policy.
 """
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
-from django.http import HttpResponseForbidden
-from django.shortcuts import render
-from django.utils.translation import gettext as _
 from wagtail.permission_policies import BasePermissionPolicy
 
-from accounts.roles import SITE_ADMINISTRATORS
-from cms.models import HubPage
+from cms.admin_access import coordinated_hubs, users_who_coordinate
 from cms.permissions import is_site_administrator
 from partners.models import Partner, Partnership, PartnerTerms
 from partners.permissions import can_decide_partnership, can_manage_hub_partners
 
 VIEW = "view"
-
-
-def forbidden(request) -> HttpResponseForbidden:
-    """A real 403 page in the admin's look.
-
-    Wagtail turns a raised PermissionDenied into a redirect to the dashboard; for a download or a
-    decision that someone may not make, an explicit refusal is clearer (and testable).
-    """
-    response = render(
-        request,
-        "partners/admin/forbidden.html",
-        {"page_title": _("Not allowed"), "header_title": _("Not allowed"), "breadcrumbs_items": []},
-        status=403,
-    )
-    return HttpResponseForbidden(response.content)
-
-
-def coordinated_hubs(user) -> QuerySet[HubPage]:
-    """The hubs whose partners this person manages: their own, or every hub for site administrators."""
-    if is_site_administrator(user):
-        return HubPage.objects.all().order_by("title")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return HubPage.objects.none()
-    return HubPage.objects.filter(coordinators_group__in=user.groups.all()).order_by("title")
 
 
 def can_use_partners_admin(user) -> bool:
@@ -59,16 +30,6 @@ def can_use_partners_admin(user) -> bool:
     return cached
 
 
-def _users_who_coordinate() -> QuerySet:
-    coordinator_groups = HubPage.objects.exclude(coordinators_group=None).values("coordinators_group")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=SITE_ADMINISTRATORS) | Q(groups__in=coordinator_groups))
-        .distinct()
-    )
-
-
 class _CoordinatorPolicy(BasePermissionPolicy):
     """Shared shape: ``allowed`` says which actions a user may take on the model at all."""
 
@@ -82,7 +43,7 @@ class _CoordinatorPolicy(BasePermissionPolicy):
         return any(self.allowed(user, action) for action in actions)
 
     def users_with_any_permission(self, actions):
-        users = _users_who_coordinate()
+        users = users_who_coordinate()
         return users if any(action == VIEW for action in actions) else users.none()
 
 

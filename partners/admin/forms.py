@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from partners.admin.access import coordinated_hubs
+from cms.admin_access import coordinated_hubs
 from partners.models import PARTNERSHIP_TRANSITIONS, PartnershipStatus, PartnerTerms
 from partners.services import REASON_REQUIRED
 from partners.validators import normalise_organisation_number
@@ -73,14 +72,6 @@ class PartnershipDecisionForm(forms.Form):
             if decision.reason_required
             else _("Optional. The organisation reads it in the e-mail about your decision.")
         )
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the form, on the reason field where it belongs there."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error("reason" if field == "reason" else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class PartnerTermsForm(WagtailAdminModelForm):

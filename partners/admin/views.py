@@ -17,18 +17,14 @@ from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin_access import coordinated_hubs, forbidden
+from cms.forms import add_service_errors
 from cms.models import HubPage
 from partners import selectors
-from partners.admin.access import can_use_partners_admin, coordinated_hubs, forbidden
+from partners.admin.access import can_use_partners_admin
 from partners.admin.forms import PartnersImportForm
-from partners.csv_io import (
-    CSV_COLUMNS,
-    IMPORT_MAX_ROWS,
-    IMPORT_REQUIRED_COLUMNS,
-    hub_partners_csv_text,
-    import_summary,
-    partners_import_csv,
-)
+from partners.csv_export import CSV_COLUMNS, hub_partners_csv_text
+from partners.csv_import import IMPORT_MAX_ROWS, IMPORT_REQUIRED_COLUMNS, import_summary, partners_import_csv
 from partners.import_uploads import IMPORT_UPLOAD_MINUTES, import_upload_forget, import_upload_get, import_upload_keep
 from partners.models import PartnershipStatus
 from partners.permissions import can_manage_hub_partners
@@ -151,8 +147,7 @@ class PartnersImportView(WagtailAdminTemplateMixin, FormView):
                 dry_run=dry_run,
             )
         except ValidationError as error:
-            for message in error.message_dict.get("file", error.messages):
-                form.add_error("file", message)
+            add_service_errors(form, error, field="file")
             return self.form_invalid(form)
         if result.written:
             if kept is not None:

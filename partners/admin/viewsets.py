@@ -25,8 +25,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.rich_text import RichText
 
+from cms.admin_access import coordinated_hubs, forbidden
+from cms.forms import add_service_errors
 from partners import selectors, services
-from partners.admin.access import coordinated_hubs, forbidden
 from partners.admin.forms import PartnerAdminForm, PartnershipDecisionForm, PartnerTermsForm, decisions_for
 from partners.models import Partner, Partnership, PartnershipStatus, PartnerTerms
 from partners.permissions import can_decide_partnership
@@ -175,7 +176,7 @@ class PartnershipDetailView(generic.InspectView):
             except PermissionDenied:
                 return forbidden(request)
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, decision.done_message % {"partner": self.object.partner})
                 return redirect(request.path)
@@ -257,7 +258,7 @@ class PartnerEditView(generic.EditView):
             return super().form_valid(form)
         except ValidationError as error:
             # A rule only the service knows (say, a number registered meanwhile): show it on the form.
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)
             return self.form_invalid(form)
 
 

@@ -329,15 +329,17 @@ def proposal(index, partners, proposer):
     return services.project_propose(
         actor=proposer,
         index=index,
-        title="Grønn havn",
-        summary="Landstrøm for skip som ligger til kai.",
-        primary_goal=goal(13),
-        goals=[goal(7)],
-        targets=[target("13.2"), target("7.2")],
-        status=ProjectStatus.PLANNED,
-        lead_partner=lead,
-        partners=[other],
-        body_text="Skip i havna går på landstrøm.",
+        fields=services.ProposalFields(
+            title="Grønn havn",
+            summary="Landstrøm for skip som ligger til kai.",
+            primary_goal=goal(13),
+            goals=[goal(7)],
+            targets=[target("13.2"), target("7.2")],
+            status=ProjectStatus.PLANNED,
+            lead_partner=lead,
+            partners=[other],
+            body_text="Skip i havna går på landstrøm.",
+        ),
     )
 
 

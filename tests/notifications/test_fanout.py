@@ -7,11 +7,13 @@ enqueues a task, the task (run at once by the test settings' backend) calls ``se
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from discussions import services as discussions
 from notifications.models import EventKind, Notification
 from partners import services as partners
+from partners.csv_import import import_reason, partners_import_csv
 from partners.models import PartnershipStatus
 from projects import services as projects
 from projects.models import ProjectStatus
@@ -292,6 +294,40 @@ def test_an_application_decided_before_the_task_ran_waits_for_nobody(scene, djan
     partnership = partnership_create(partner=partner, hub=scene.hub, status=PartnershipStatus.APPROVED)
     assert tasks.partnership_applied_fanout.call(partnership.pk) == 0
     assert not Notification.objects.exists()
+
+
+def test_an_imported_partnership_is_announced_like_an_approval(scene, django_capture_on_commit_callbacks):
+    """The CSV import goes through the partner services, so the notification centre hears of it."""
+    approved_admin, imported_admin = citizen_create(), citizen_create()
+    approved = partner_create(administrator=approved_admin)
+    imported = partner_create(administrator=imported_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership = partners.partnership_apply(
+            actor=approved_admin, partner=approved, hub=scene.hub, accept_terms=True
+        )
+        partners.partnership_decide(
+            actor=scene.coordinator, partnership=partnership, to_status=PartnershipStatus.APPROVED
+        )
+    csv_file = SimpleUploadedFile(
+        "partners.csv",
+        f"name,kind,organisation_number\n{imported.name},business,{imported.organisation_number}\n"
+        "Heilt nytt initiativ,citizen_initiative,\n".encode(),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = partners_import_csv(actor=scene.coordinator, hub=scene.hub, file=csv_file, dry_run=False)
+
+    assert result.written and (result.linked, result.created) == (1, 1)
+    by_service = Notification.objects.get(kind=EventKind.DECISION, recipient=approved_admin)
+    by_import = Notification.objects.get(kind=EventKind.DECISION, recipient=imported_admin)
+    assert (by_import.actor, by_import.hub, by_import.url) == (
+        by_service.actor,
+        by_service.hub,
+        reverse("partner_manage", args=[imported.slug]),
+    )
+    assert by_import.data == {**by_service.data, "reason": import_reason(scene.hub)}
+    assert by_import.data["status"] == PartnershipStatus.APPROVED
+    assert Notification.objects.filter(kind=EventKind.DECISION).count() == 2, "a new organisation has nobody to tell"
 
 
 # --- comment_reported -----------------------------------------------------------------------------

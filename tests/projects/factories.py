@@ -8,6 +8,7 @@ from datetime import date
 from goals.models import Goal, Target
 from partners.models import Partner, PartnershipStatus
 from projects.models import Outcome, ProjectIndexPage, ProjectPage, ProjectStatus
+from projects.services import ProposalFields
 from tests.accounts.factories import UserFactory
 from tests.partners.factories import coordinator_create, hub_create, member_add, partner_create, partnership_create
 
@@ -124,11 +125,10 @@ def scene_create() -> Scene:
     )
 
 
-def proposal_fields(scene: Scene, **overrides) -> dict:
-    """Valid arguments for ``project_propose`` in ``scene``."""
+def proposal_fields(scene: Scene, *, actor=None, index=None, **overrides) -> dict:
+    """Valid arguments for ``project_propose`` in ``scene``: ``actor``, ``index`` and ``fields``
+    (a ``ProposalFields``, with ``overrides`` of its defaults). Drop ``index`` for ``project_proposal_update``."""
     fields = {
-        "actor": scene.proposer,
-        "index": scene.index,
         "title": "Grønn havn",
         "summary": "Landstrøm for skip i havna.",
         "primary_goal": goal(13),
@@ -143,7 +143,11 @@ def proposal_fields(scene: Scene, **overrides) -> dict:
         "body_text": "Første avsnitt.\n\nAndre avsnitt.",
     }
     fields.update(overrides)
-    return fields
+    return {
+        "actor": scene.proposer if actor is None else actor,
+        "index": scene.index if index is None else index,
+        "fields": ProposalFields(**fields),
+    }
 
 
 def user_create(**fields):

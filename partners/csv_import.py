@@ -1,12 +1,9 @@
-"""A hub's partners as a spreadsheet: export to CSV, and import a lab's existing list from CSV.
+"""A lab's existing list of partners, imported from CSV (the format ``partners.csv_export`` writes).
 
-The column names are a file format, not interface text: they stay the same in every language so
-that a file exported in Bokmål imports in English, and the importer can name a wrong column
-exactly. Kinds and statuses are written as their stored codes for the same reason (the importer
-also accepts a kind's label in the active language or in English).
-
+Kinds may be given as their stored codes, or as their label in the active language or in English.
 An import is all or nothing: every row is validated with the model's own rules before anything
-is written, and then every row is written in one transaction.
+is written, and then every row is written in one transaction by ``services.partnerships_import``,
+which tells the notification centre about each new partnership like any decision.
 """
 
 import codecs
@@ -14,56 +11,34 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from accounts.models import User
 from cms.forms import parse_localized_decimal
 from cms.models import HubPage
-from cms.slugs import slugify_no
 from goals.models import Goal
-from partners import emails
-from partners.models import Partner, PartnerKind, Partnership, PartnershipEvent, PartnershipStatus
+from partners import services
+from partners.csv_export import CSV_COLUMNS, LIST_SEPARATOR
+from partners.models import Partner, PartnerKind, Partnership, PartnershipStatus
 from partners.permissions import can_manage_hub_partners
 from partners.validators import normalise_organisation_number
 
 logger = logging.getLogger(__name__)
 
-CSV_COLUMNS = (
-    "name",
-    "kind",
-    "organisation_number",
-    "website",
-    "public_email",
-    "municipality",
-    "latitude",
-    "longitude",
-    "goals",
-    "focus_themes",
-    "partnership_status",
-    "applied_at",
-    "decided_at",
-)
 IMPORT_REQUIRED_COLUMNS = ("name", "kind")
 # Written by the export so that a file can travel both ways; an import ignores them (imported
 # partners are approved by the person importing).
 IMPORT_IGNORED_COLUMNS = ("partnership_status", "applied_at", "decided_at")
 IMPORT_MAX_ROWS = 10_000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
-LIST_SEPARATOR = ";"
-# Spreadsheet programs run a cell that starts with one of these as a formula. Names and addresses
-# come from the public site, so the export defuses them with a leading apostrophe (OWASP's advice)
-# and the import takes the apostrophe off again.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-TEXT_COLUMNS = {"name", "website", "public_email", "municipality", "focus_themes"}
 # Columns that map straight onto a Partner field, for naming the column of a validation error.
 FIELD_COLUMNS = {
     "name",
@@ -76,63 +51,6 @@ FIELD_COLUMNS = {
     "longitude",
 }
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
-
-
-# --- Export --------------------------------------------------------------------------------------
-
-
-def _defuse(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-def _timestamp(value) -> str:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
-
-
-def hub_partners_csv(hub: HubPage) -> Iterator[list[str]]:
-    """The rows of the hub's partner spreadsheet: the column names, then one row per partnership.
-
-    Every status is included (with a status column), so the file is the coordinators' whole
-    register. Costs three queries whatever the number of partners.
-    """
-    yield list(CSV_COLUMNS)
-    partnerships = (
-        Partnership.objects.filter(hub=hub)
-        .select_related("partner")
-        .prefetch_related("partner__goals", "partner__tagged_items__tag")
-        .order_by("partner__name", "partner__pk")
-    )
-    for partnership in partnerships:
-        partner = partnership.partner
-        goals = sorted(goal.number for goal in partner.goals.all())
-        themes = sorted(item.tag.name for item in partner.tagged_items.all())
-        yield [
-            _defuse(partner.name),
-            partner.kind,
-            partner.organisation_number,
-            _defuse(partner.website),
-            _defuse(partner.public_email),
-            _defuse(partner.municipality),
-            "" if partner.latitude is None else str(partner.latitude),
-            "" if partner.longitude is None else str(partner.longitude),
-            LIST_SEPARATOR.join(str(number) for number in goals),
-            _defuse(LIST_SEPARATOR.join(themes)),
-            partnership.status,
-            _timestamp(partnership.applied_at),
-            _timestamp(partnership.decided_at),
-        ]
-
-
-def hub_partners_csv_text(hub: HubPage) -> str:
-    """The whole export as text with a byte-order mark, so that Excel reads Æ, Ø and Å as UTF-8."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(hub_partners_csv(hub))
-    return buffer.getvalue()
-
-
-# --- Import --------------------------------------------------------------------------------------
 
 
 class ImportAction:
@@ -447,73 +365,13 @@ class _RowValidator:
         )
 
 
-class _SlugAllocator:
-    """Unique slugs for a batch of new partners, checked against the database once per name."""
-
-    def __init__(self):
-        self.taken: set[str] = set()
-        self.loaded: set[str] = set()
-
-    def allocate(self, name: str) -> str:
-        base = slugify_no(name, max_length=180) or "partner"
-        if base not in self.loaded:
-            self.taken.update(Partner.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-            self.loaded.add(base)
-        slug, counter = base, 2
-        while slug in self.taken:
-            slug = f"{base}-{counter}"
-            counter += 1
-        self.taken.add(slug)
-        return slug
-
-
-def _write(*, actor, hub: HubPage, rows: list[ImportRow], reason: str) -> None:
-    now = timezone.now()
-    slugs = _SlugAllocator()
-    for row in rows:
-        if row.action == ImportAction.UNCHANGED:
-            continue
-        partner = row.partner
-        if row.action == ImportAction.CREATE:
-            partner.slug = slugs.allocate(partner.name)
-            try:
-                with transaction.atomic():
-                    partner.save()
-            except IntegrityError as error:
-                # Someone registered the same organisation while the import ran.
-                raise ValidationError(
-                    _("Row %(row)s: an organisation with this organisation number was registered meanwhile.")
-                    % {"row": row.row}
-                ) from error
-            if row.goals:
-                partner.goals.set(row.goals)
-            if row.focus_themes:
-                partner.focus_themes.set(row.focus_themes)
-        partnership = Partnership.objects.create(
-            partner=partner,
-            hub=hub,
-            status=PartnershipStatus.APPROVED,
-            applied_by=actor,
-            applied_at=now,
-            decided_by=actor,
-            decided_at=now,
-            reason=reason,
-        )
-        event = PartnershipEvent.objects.create(
-            partnership=partnership, from_status="", to_status=PartnershipStatus.APPROVED, actor=actor, reason=reason
-        )
-        if row.action == ImportAction.LINK:
-            # An organisation that already has people is told it joined; a new one has nobody to tell.
-            emails.partnership_email_schedule(event)
-
-
 def import_reason(hub: HubPage) -> str:
     """The reason recorded on imported partnerships, in the hub's language (partners read it)."""
     with translation.override(hub.default_language or None):
         return _("Imported from CSV")
 
 
-def partners_import_csv(*, actor, hub: HubPage, file, dry_run: bool) -> ImportResult:
+def partners_import_csv(*, actor: User, hub: HubPage, file, dry_run: bool) -> ImportResult:
     """Validate a CSV file of partners and, unless ``dry_run``, add them all to the hub as approved.
 
     Raises ``PermissionDenied`` unless ``actor`` coordinates the hub, and ``ValidationError``
@@ -552,8 +410,25 @@ def partners_import_csv(*, actor, hub: HubPage, file, dry_run: bool) -> ImportRe
 
     if result.errors or dry_run:
         return result
-    with transaction.atomic():
-        _write(actor=actor, hub=hub, rows=result.rows, reason=import_reason(hub))
+    added = [row for row in result.rows if row.action != ImportAction.UNCHANGED]
+    try:
+        services.partnerships_import(
+            actor=actor,
+            hub=hub,
+            partners=[
+                services.ImportedPartner(partner=row.partner, goals=row.goals, focus_themes=row.focus_themes)
+                for row in added
+            ],
+            reason=import_reason(hub),
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) != "registered_meanwhile":
+            raise
+        # Someone registered the same organisation while the import ran.
+        raise ValidationError(
+            _("Row %(row)s: an organisation with this organisation number was registered meanwhile.")
+            % {"row": added[error.params["index"]].row}
+        ) from error
     result.written = True
     logger.info(
         "User %s imported %s partners into hub %s (%s new, %s linked)",

@@ -1,4 +1,4 @@
-"""CSV export and import of a hub's partners (partners.csv_io), tested at the service level."""
+"""The CSV import of a hub's partners (partners.csv_import), tested at the service level."""
 
 import csv
 import io
@@ -10,15 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from goals.models import Goal
-from partners.csv_io import (
-    CSV_COLUMNS,
-    IMPORT_MAX_ROWS,
-    ImportAction,
-    hub_partners_csv,
-    hub_partners_csv_text,
-    import_reason,
-    partners_import_csv,
-)
+from partners import events
+from partners.csv_export import hub_partners_csv, hub_partners_csv_text
+from partners.csv_import import IMPORT_MAX_ROWS, ImportAction, import_reason, partners_import_csv
 from partners.models import Partner, PartnerKind, Partnership, PartnershipEvent, PartnershipStatus
 from tests.accounts.factories import UserFactory
 from tests.partners.factories import (
@@ -74,63 +68,6 @@ def file_error(error: ValidationError) -> str:
     return " ".join(error.value.message_dict["file"])
 
 
-# --- Export ---------------------------------------------------------------------------------------
-
-
-def test_the_export_has_every_partnership_of_the_hub_with_its_status(hub):
-    goals = Goal.objects.filter(number__in=[3, 11])
-    approved = partner_create(
-        name="Ærlig Øl AS",
-        municipality="Ålesund",
-        latitude=Decimal("62.47225"),
-        longitude=Decimal("6.15492"),
-        goals=goals,
-    )
-    approved.focus_themes.set(["hav", "energi"])
-    partnership_create(partner=approved, hub=hub)
-    applied = partner_create(name="Byhagen", kind=PartnerKind.CITIZEN_INITIATIVE)
-    partnership_create(partner=applied, hub=hub, status=PartnershipStatus.APPLIED)
-    partnership_create(partner=partner_create(name="Elsewhere AS"), hub=hub_create(home=hub.get_parent()))
-
-    rows = list(hub_partners_csv(hub))
-
-    assert rows[0] == list(CSV_COLUMNS)
-    by_name = {row[0]: dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]}
-    assert set(by_name) == {"Ærlig Øl AS", "Byhagen"}
-    assert by_name["Ærlig Øl AS"]["goals"] == "3;11"
-    assert by_name["Ærlig Øl AS"]["focus_themes"] == "energi;hav"
-    assert by_name["Ærlig Øl AS"]["latitude"] == "62.47225"
-    assert by_name["Ærlig Øl AS"]["partnership_status"] == "approved"
-    assert by_name["Byhagen"]["partnership_status"] == "applied"
-    assert by_name["Byhagen"]["decided_at"] == ""
-    assert by_name["Byhagen"]["organisation_number"] == ""
-
-
-def test_the_export_text_starts_with_a_byte_order_mark_for_excel(hub):
-    partnership_create(partner=partner_create(name="Ålesund Sjømat AS"), hub=hub)
-
-    text = hub_partners_csv_text(hub)
-
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[1][0] == "Ålesund Sjømat AS"
-
-
-def test_the_export_defuses_cells_a_spreadsheet_would_run_as_formulas(hub):
-    partnership_create(partner=partner_create(name='=HYPERLINK("http://evil")'), hub=hub)
-
-    rows = list(hub_partners_csv(hub))
-
-    assert rows[1][0].startswith("'=")
-
-
-def test_the_export_costs_the_same_queries_for_more_partners(hub, django_assert_num_queries):
-    for _ in range(3):
-        partnership_create(partner=partner_create(goals=Goal.objects.filter(number=1)), hub=hub)
-    with django_assert_num_queries(3):
-        list(hub_partners_csv(hub))
-
-
 # --- Import: success --------------------------------------------------------------------------------
 
 
@@ -175,6 +112,47 @@ def test_an_existing_organisation_is_linked_not_duplicated(
     assert existing.name == "Havbruk AS"  # the organisation's own profile is not overwritten
     assert Partnership.objects.get(partner=existing, hub=hub).status == PartnershipStatus.APPROVED
     assert [message.to for message in mailoutbox] == [["leder@example.org"]]
+
+
+def test_every_imported_partnership_is_announced_after_the_commit(hub, coordinator, django_capture_on_commit_callbacks):
+    existing = partner_create(organisation_number=number(0))
+    partnership_create(partner=partner_create(organisation_number=number(2)), hub=hub)
+    announced = []
+
+    def receiver(sender, partnership, **kwargs):
+        announced.append((partnership.partner.organisation_number, partnership.status))
+
+    events.partnership_decided.connect(receiver, dispatch_uid="test_import_announced")
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            partners_import_csv(actor=coordinator, hub=hub, file=upload(rows_csv(3)), dry_run=False)
+        assert announced == [], "nothing is announced before the commit"
+        for callback in callbacks:
+            callback()
+    finally:
+        events.partnership_decided.disconnect(dispatch_uid="test_import_announced")
+
+    # The row already in the hub is left as it is, and is not announced again.
+    assert announced == [(number(0), PartnershipStatus.APPROVED), (number(1), PartnershipStatus.APPROVED)]
+    assert existing.partnerships.get(hub=hub).status == PartnershipStatus.APPROVED
+
+
+def test_an_organisation_registered_while_the_import_ran_names_its_row(hub, coordinator, monkeypatch):
+    from partners import services
+
+    real_import = services.partnerships_import
+
+    def registered_meanwhile(**kwargs):
+        partner_create(organisation_number=number(1))  # someone else registers row 3's organisation
+        return real_import(**kwargs)
+
+    monkeypatch.setattr(services, "partnerships_import", registered_meanwhile)
+
+    with pytest.raises(ValidationError) as error:
+        partners_import_csv(actor=coordinator, hub=hub, file=upload(rows_csv(2)), dry_run=False)
+
+    assert error.value.messages == ["Row 3: an organisation with this organisation number was registered meanwhile."]
+    assert not Partnership.objects.filter(hub=hub).exists()
 
 
 def test_a_partner_already_in_the_hub_is_left_as_it_is(hub, coordinator):
