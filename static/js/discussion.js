@@ -469,6 +469,16 @@
     }
   }
 
+  // The notice's link names this page with #discussion: followed as a link it would only scroll.
+  if (stale) {
+    stale.addEventListener("click", (event) => {
+      if (event.target.closest("a")) {
+        event.preventDefault();
+        window.location.reload();
+      }
+    });
+  }
+
   // --- Posting --------------------------------------------------------------------------------------
 
   function errorBox() {
