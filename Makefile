@@ -10,6 +10,10 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po) $(wildcard locale_third_p
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` restarts the server when Python code or a template changes in any app (every directory
+# with an apps.py), the project package or the shared templates. Static files need no restart: the
+# development settings serve them as they are on disk.
+RELOAD_DIRS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)) hub templates)
 
 .PHONY: install run test lint format messages makemessages lock clean bench
 
@@ -29,11 +33,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Front-end packages come from npm and are served by Django, never from a CDN.
 $(VENDOR): node_modules/.package-lock.json
-	rm -rf static/vendor && mkdir -p static/vendor/designsystemet static/vendor/htmx static/vendor/axe-core static/vendor/inter/files
+	rm -rf static/vendor && mkdir -p static/vendor/designsystemet static/vendor/axe-core static/vendor/inter/files
 	cp node_modules/@digdir/designsystemet-css/dist/src/index.css static/vendor/designsystemet/designsystemet.css
 	cp node_modules/@digdir/designsystemet-theme/brand/digdir.css static/vendor/designsystemet/theme.css
 	cp node_modules/@digdir/designsystemet-css/LICENSE static/vendor/designsystemet/LICENSE
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
 	cp node_modules/@fontsource-variable/inter/index.css node_modules/@fontsource-variable/inter/LICENSE static/vendor/inter/
 	cp node_modules/@fontsource-variable/inter/files/inter-*-wght-normal.woff2 static/vendor/inter/files/
 	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/axe.min.js
@@ -58,21 +61,28 @@ run: install
 	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'pkill -TERM -P $$worker; kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
-	$(BIN)/uvicorn hub.asgi:application --host $(HOST) --port $(PORT) --reload --reload-dir accounts --reload-dir cms --reload-dir goals --reload-dir hub --reload-dir templates
+	$(BIN)/uvicorn hub.asgi:application --host $(HOST) --port $(PORT) --reload $(foreach dir,$(RELOAD_DIRS),--reload-dir $(dir)) --reload-include '*.html'
 
-lint: $(INSTALLED)
+# Python with ruff; our own JavaScript and CSS with ESLint and Stylelint (pinned in package.json,
+# configured in eslint.config.mjs and stylelint.config.mjs).
+lint: $(INSTALLED) node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	node_modules/.bin/eslint .
+	node_modules/.bin/stylelint '**/*.css'
 
-format: $(INSTALLED)
+format: $(INSTALLED) node_modules/.package-lock.json
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	node_modules/.bin/eslint --fix .
+	node_modules/.bin/stylelint --fix '**/*.css'
 
 test: install lint
 	scripts/ensure-system-packages
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=hub.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/check_static.py
 	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 

@@ -6,9 +6,9 @@
 // - posting with fetch (Accept: application/json), errors shown beside the box, the box cleared
 //   only after the comment was taken;
 // - the websocket ws(s)://<host>/ws/threads/<id>/?after=<last applied seq>: frames applied in seq
-//   order, each at most once, comments upserted by id (replies under their parent); reconnecting
-//   with exponential backoff and full jitter, resuming after the last applied seq; stopping for
-//   good on close codes 4403 (not allowed) and 4404 (no such thread);
+//   order, each at most once, comments upserted by id (replies under their parent); the connection
+//   itself (reconnecting, resuming after the last applied seq, close codes) is static/js/live-socket.js;
+//   on 4409 the page shows #discussion-stale (reload to catch up);
 // - per-viewer controls revealed from data attributes (the server renders live html once for all);
 // - new comments by others announced in a polite live region (#discussion-live), and a
 //   "n new comments" button when they arrive out of view, instead of a jump.
@@ -21,20 +21,11 @@
     return;
   }
 
-  const BACKOFF_BASE_MS = 1000;
-  const BACKOFF_CAP_MS = 30000;
-  // A connection that stayed up this long was healthy: the next failure starts the backoff afresh.
-  const STABLE_MS = 5000;
-  const PING_MS = 25000;
   // Several comments arriving together are announced as one message.
   const ANNOUNCE_GATHER_MS = 600;
   const HIGHLIGHT_MS = 4000;
   // As long as selectors.comment_excerpt (Django's Truncator.chars counts the ellipsis).
   const QUOTE_LENGTH = 140;
-  // 4400: a malformed request, 4403: not allowed, 4404: no such thread; retrying cannot help.
-  const FINAL_CLOSE_CODES = new Set([4400, 4403, 4404]);
-  // 4409: this page is too far behind (or ahead) to be brought up to date: it must be reloaded.
-  const RESYNC_CLOSE_CODE = 4409;
 
   const data = block.dataset;
   const state = {
@@ -44,14 +35,7 @@
     canCommentOpen: data.canCommentOpen === "true",
     canCommentLocked: data.canCommentLocked === "true",
     canModerate: data.canModerate === "true",
-    socket: null,
-    attempt: 0,
-    timer: null,
-    pingTimer: null,
-    openedAt: 0,
     everConnected: false,
-    stopped: false,
-    paused: false,
   };
 
   const list = document.getElementById("comment-list");
@@ -485,103 +469,15 @@
     }
   }
 
-  function stopPing() {
-    window.clearInterval(state.pingTimer);
-    state.pingTimer = null;
-  }
-
-  function scheduleReconnect() {
-    if (state.timer !== null || state.stopped || state.paused) {
-      return;
-    }
-    // Full jitter: anywhere between nothing and the doubled ceiling, so that a server's restart is
-    // not met by every browser at the same instant.
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** state.attempt);
-    state.attempt += 1;
-    state.timer = window.setTimeout(() => {
-      state.timer = null;
-      connect();
-    }, Math.random() * ceiling);
-  }
-
-  function connect() {
-    if (state.stopped || state.paused || state.socket || !("WebSocket" in window)) {
-      return;
-    }
-    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    const url = scheme + "//" + window.location.host + data.wsPath + "?after=" + state.lastApplied;
-    let socket;
-    try {
-      socket = new WebSocket(url);
-    } catch (error) {
-      scheduleReconnect();
-      return;
-    }
-    state.socket = socket;
-    setConnection("connecting");
-    socket.addEventListener("open", () => {
-      state.openedAt = Date.now();
-      setConnection("live");
-      stopPing();
-      state.pingTimer = window.setInterval(() => {
-        if (socket.readyState === WebSocket.OPEN) {
-          socket.send(JSON.stringify({ type: "ping" }));
-        }
-      }, PING_MS);
-    });
-    socket.addEventListener("message", (event) => {
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch (error) {
-        return;
+  // The notice's link names this page with #discussion: followed as a link it would only scroll.
+  if (stale) {
+    stale.addEventListener("click", (event) => {
+      if (event.target.closest("a")) {
+        event.preventDefault();
+        window.location.reload();
       }
-      applyFrame(frame);
-    });
-    socket.addEventListener("close", (event) => {
-      stopPing();
-      if (state.socket === socket) {
-        state.socket = null;
-      }
-      if (FINAL_CLOSE_CODES.has(event.code) || event.code === RESYNC_CLOSE_CODE) {
-        state.stopped = true;
-        setConnection(event.code === RESYNC_CLOSE_CODE ? "stale" : "closed");
-        return;
-      }
-      if (state.openedAt && Date.now() - state.openedAt >= STABLE_MS) {
-        state.attempt = 0;
-      }
-      state.openedAt = 0;
-      setConnection("offline");
-      scheduleReconnect();
     });
   }
-
-  function reconnectNow() {
-    if (state.socket || state.stopped || state.paused) {
-      return;
-    }
-    window.clearTimeout(state.timer);
-    state.timer = null;
-    connect();
-  }
-
-  window.addEventListener("online", reconnectNow);
-  // An open socket keeps a page out of the back/forward cache: close it on leaving, resume on return.
-  window.addEventListener("pagehide", () => {
-    state.paused = true;
-    window.clearTimeout(state.timer);
-    state.timer = null;
-    if (state.socket) {
-      state.socket.close(1000);
-    }
-  });
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) {
-      state.paused = false;
-      reconnectNow();
-    }
-  });
 
   // --- Posting --------------------------------------------------------------------------------------
 
@@ -715,7 +611,7 @@
           credentials: "same-origin",
         });
         body = await response.json().catch(() => ({}));
-      } catch (error) {
+      } catch {
         response = null;
       } finally {
         sending = false;
@@ -743,5 +639,12 @@
     });
   }
 
-  connect();
+  // The socket (static/js/live-socket.js, loaded before this file): connecting, resuming after the
+  // last applied number, and when to stop are the same for every live socket of the site.
+  window.DugnadLiveSocket.open({
+    path: data.wsPath,
+    after: () => state.lastApplied,
+    onFrame: applyFrame,
+    onState: setConnection,
+  });
 })();

@@ -8,9 +8,9 @@
 //   (#notification-live), several arriving together as one message;
 // - notifications.read {seq, unread}: the badge shows `unread`; with nothing unread left, every
 //   item on the centre shows as read;
-// - frames applied in seq order, each at most once; reconnecting with exponential backoff and full
-//   jitter, resuming after the last applied seq; stopping for good on 4400, 4401, 4403 and 4409
-//   (4409: the centre offers a reload);
+// - frames applied in seq order, each at most once; the connection itself (reconnecting, resuming
+//   after the last applied seq, close codes) is static/js/live-socket.js; on 4409 the centre shows
+//   #notification-resync (reload to catch up);
 // - "Mark as read" and "Mark all as read" posted with fetch (the page stays where it is).
 "use strict";
 
@@ -20,15 +20,9 @@
     return;
   }
 
-  const BACKOFF_BASE_MS = 1000;
-  const BACKOFF_CAP_MS = 30000;
-  // A connection that stayed up this long was healthy: the next failure starts the backoff afresh.
-  const STABLE_MS = 5000;
-  const PING_MS = 25000;
   // Several notifications arriving together are announced as one message.
   const ANNOUNCE_GATHER_MS = 600;
   const BADGE_MAX = 99;
-  const FINAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4409]);
 
   const data = bell.dataset;
   const badge = document.getElementById("notification-bell-badge");
@@ -41,13 +35,6 @@
 
   const state = {
     lastApplied: parseInt(data.after, 10) || 0,
-    socket: null,
-    timer: null,
-    attempt: 0,
-    openedAt: 0,
-    pingTimer: null,
-    stopped: false,
-    paused: false,
   };
 
   function message(name, params) {
@@ -120,15 +107,9 @@
   // --- The centre's list ---------------------------------------------------------------------------
 
   function csrfToken() {
+    // The centre always holds the "Mark all as read" form, with its token.
     const field = document.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) {
-      return field.value;
-    }
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (error) {
-      return "";
-    }
+    return field ? field.value : "";
   }
 
   function fromHtml(html) {
@@ -224,108 +205,11 @@
 
   function setConnection(value) {
     data.connection = value;
+    // 4409: this page is too far out of date to catch up frame by frame; the centre offers a reload.
+    if (resyncNote && value === "stale") {
+      resyncNote.hidden = false;
+    }
   }
-
-  function stopPing() {
-    window.clearInterval(state.pingTimer);
-    state.pingTimer = null;
-  }
-
-  function scheduleReconnect() {
-    if (state.timer !== null || state.stopped || state.paused) {
-      return;
-    }
-    // Full jitter: anywhere between nothing and the doubled ceiling, so that a server's restart is
-    // not met by every browser at the same instant.
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** state.attempt);
-    state.attempt += 1;
-    state.timer = window.setTimeout(() => {
-      state.timer = null;
-      connect();
-    }, Math.random() * ceiling);
-  }
-
-  function connect() {
-    if (state.stopped || state.paused || state.socket || !("WebSocket" in window)) {
-      return;
-    }
-    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    const url = scheme + "//" + window.location.host + data.wsPath + "?after=" + state.lastApplied;
-    let socket;
-    try {
-      socket = new WebSocket(url);
-    } catch (error) {
-      scheduleReconnect();
-      return;
-    }
-    state.socket = socket;
-    setConnection("connecting");
-    socket.addEventListener("open", () => {
-      state.openedAt = Date.now();
-      setConnection("live");
-      stopPing();
-      state.pingTimer = window.setInterval(() => {
-        if (socket.readyState === WebSocket.OPEN) {
-          socket.send(JSON.stringify({ type: "ping" }));
-        }
-      }, PING_MS);
-    });
-    socket.addEventListener("message", (event) => {
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch (error) {
-        return;
-      }
-      if (frame && frame.type === "error" && frame.code === "resync" && resyncNote) {
-        resyncNote.hidden = false;
-      }
-      applyFrame(frame);
-    });
-    socket.addEventListener("close", (event) => {
-      stopPing();
-      if (state.socket === socket) {
-        state.socket = null;
-      }
-      if (FINAL_CLOSE_CODES.has(event.code)) {
-        state.stopped = true;
-        setConnection("closed");
-        return;
-      }
-      if (state.openedAt && Date.now() - state.openedAt >= STABLE_MS) {
-        state.attempt = 0;
-      }
-      state.openedAt = 0;
-      setConnection("offline");
-      scheduleReconnect();
-    });
-  }
-
-  function reconnectNow() {
-    if (state.socket || state.stopped || state.paused) {
-      return;
-    }
-    window.clearTimeout(state.timer);
-    state.timer = null;
-    connect();
-  }
-
-  window.addEventListener("online", reconnectNow);
-  // An open socket keeps a page out of the back/forward cache: close it on leaving, resume on return.
-  window.addEventListener("pagehide", () => {
-    state.paused = true;
-    window.clearTimeout(state.timer);
-    state.timer = null;
-    if (state.socket) {
-      state.socket.close(1000);
-    }
-  });
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) {
-      state.paused = false;
-      reconnectNow();
-    }
-  });
 
   // --- Marking as read without leaving the page ----------------------------------------------------
 
@@ -379,5 +263,11 @@
       });
   });
 
-  connect();
+  // The socket (static/js/live-socket.js, loaded before this file).
+  window.DugnadLiveSocket.open({
+    path: data.wsPath,
+    after: () => state.lastApplied,
+    onFrame: applyFrame,
+    onState: setConnection,
+  });
 })();
