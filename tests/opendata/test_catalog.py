@@ -59,7 +59,7 @@ def test_hub_catalogue_has_the_mandatory_properties(client, hub, content):
         assert any(url.endswith(f"/opendata/{hub.slug}/projects.csv") for url in urls) or any(
             url.endswith(f"/opendata/{hub.slug}/partners.csv") for url in urls
         )
-        assert any(f"/api/v1/" in url and f"hub={hub.slug}" in url for url in urls)
+        assert any("/api/v1/" in url and f"hub={hub.slug}" in url for url in urls)
         for distribution in graph.objects(dataset, DCAT.distribution):
             assert graph.value(distribution, DCTERMS.license) == LICENCE_URIS[OpenDataLicence.NLOD_2_0]
 
