@@ -127,16 +127,28 @@ def partner_row(partner: Partner, hubs_by_pk: dict[int, PublicHub]) -> dict:
     }
 
 
+def _release(instance) -> None:
+    """Drop what was prefetched for ``instance`` once its row is made: prefetched rows point back at
+    it (``partnership.partner``, ``tagged_item.content_object``), a reference cycle that only the
+    garbage collector's rare full passes would free, so memory would grow with the rows."""
+    instance._prefetched_objects_cache = {}
+
+
 def project_rows_iter(queryset, hubs: list[PublicHub]) -> Iterator[dict]:
     by_index = {item.projects_index.path: item for item in hubs if item.projects_index is not None}
     for project in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield project_row(project, by_index)
+        row = project_row(project, by_index)
+        _release(project)
+        yield row
 
 
 def partner_rows_iter(queryset, hubs: list[PublicHub]) -> Iterator[dict]:
     by_pk = {item.hub.pk: item for item in hubs if item.directory is not None}
     for partner in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield partner_row(partner, by_pk)
+        row = partner_row(partner, by_pk)
+        _release(partner)
+        partner.public_partnerships = []
+        yield row
 
 
 class _Line:

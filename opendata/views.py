@@ -4,9 +4,12 @@ Views translate between HTTP and the selectors; what is public is decided in
 ``opendata.selectors`` only.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from opendata import catalog, exports, selectors
@@ -114,8 +117,15 @@ def index(request):
 def hub_index(request, slug: str):
     """One hub's open data: its datasets and downloads, its catalogue's address, its licence."""
     hub = _hub_or_404(slug)
-    return render(
+    # The hub's language, as on its pages (cms.models.HubSectionMixin.serve): a chosen language wins.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not (chosen and translation.check_for_language(chosen)) and hub.hub.default_language:
+        translation.activate(hub.hub.default_language)
+        request.LANGUAGE_CODE = hub.hub.default_language
+    response = render(
         request,
         "opendata/hub.html",
         {"hub": hub.hub, "entry": _hub_entry(hub), "api_docs_url": catalog.API_DOCS_PATH},
     )
+    patch_vary_headers(response, ("Cookie",))
+    return response

@@ -109,3 +109,11 @@ def test_open_data_pages(client, hub, content, page_cache_off):
     assert f"/opendata/{hub.slug}/partners.json" in page
     hub_page = client.get(f"/{hub.slug}/").content.decode()
     assert f'href="/opendata/{hub.slug}/"' in hub_page
+
+
+def test_hub_open_data_page_speaks_the_hubs_language_unless_one_was_chosen(client, hub, lists, page_cache_off):
+    hub.default_language = "en"
+    hub.save_revision().publish()
+    assert '<html lang="en"' in client.get(f"/opendata/{hub.slug}/").content.decode()
+    client.cookies["django_language"] = "nn"
+    assert '<html lang="nn"' in client.get(f"/opendata/{hub.slug}/").content.decode()
