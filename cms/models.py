@@ -22,6 +22,7 @@ from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock, LinkListBlock
 from cms.languages import in_language
 from cms.routing import PathRouteMixin
 from cms.slugs import slugify_no
+from cms.validators import validate_organisation_number
 
 
 class ReadableSlugMixin:
@@ -109,6 +110,17 @@ class HomePage(ReadableSlugMixin, PathRouteMixin, Page):
         return context
 
 
+class OpenDataLicence(models.TextChoices):
+    """The licences a hub may publish its open data under (``opendata`` maps them to their URIs).
+
+    NLOD 2.0 is the Norwegian government's own licence for open data, which Digdir recommends to
+    public bodies; CC BY 4.0 says the same (attribution) and is better known abroad.
+    """
+
+    NLOD_2_0 = "NLOD-2.0", _("Norwegian Licence for Open Government Data (NLOD 2.0)")
+    CC_BY_4_0 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+
+
 class HubPage(ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
     """A collaboration centre run by a municipality with its partners.
 
@@ -142,6 +154,23 @@ class HubPage(ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_address = models.TextField(_("postal or visiting address"), max_length=400, blank=True)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_(
+            "Nine digits: the municipality or body that runs the hub, from the Brønnøysund Register Centre. "
+            "The national data catalogue (data.norge.no) names it as the publisher of the hub's open data."
+        ),
+    )
+    open_data_licence = models.CharField(
+        _("open data licence"),
+        max_length=16,
+        choices=OpenDataLicence.choices,
+        default=OpenDataLicence.NLOD_2_0,
+        help_text=_("The licence of the hub's open data: the downloads of its projects and partners."),
+    )
     default_language = models.CharField(
         _("default language"),
         max_length=8,
@@ -195,6 +224,10 @@ class HubPage(ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
         MultiFieldPanel(
             [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("contact_address")],
             heading=_("Contact details"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("organisation_number"), FieldPanel("open_data_licence")],
+            heading=_("Open data"),
         ),
     ]
     edit_handler = TabbedInterface(

@@ -59,6 +59,15 @@ def public_q() -> Q:
     return condition
 
 
+def published_q() -> Q:
+    """A filter for pages with no unpublished page above them (a live project of an unpublished hub is
+    not served, so lists across hubs and feeds must not show it either); from the versioned cache."""
+    condition = Q()
+    for path in _unpublished_branches():
+        condition &= ~Q(path__startswith=path)
+    return condition
+
+
 # --- Who may see a page -----------------------------------------------------------------------------
 
 PASSED_SESSION_KEY = PageViewRestriction.passed_view_restrictions_session_key

@@ -28,10 +28,19 @@ def _with_logos(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
 
 
 def directory_partners(
-    hub: HubPage, *, kind: str = "", goal_number: int | None = None, query: str = ""
+    hub: HubPage | None,
+    *,
+    kind: str = "",
+    goal_number: int | None = None,
+    query: str = "",
+    hubs: list[HubPage] | None = None,
 ) -> QuerySet[Partner]:
-    """The hub's approved partners, filtered, alphabetically, with goals and logo renditions prefetched."""
-    partners = Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)
+    """The hub's approved partners, filtered, alphabetically, with goals and logo renditions prefetched.
+
+    With ``hub`` None, those approved in any of ``hubs`` (the open-data downloads across hubs).
+    """
+    in_hub = {"partnerships__hub": hub} if hub is not None else {"partnerships__hub__in": hubs or []}
+    partners = Partner.objects.filter(**in_hub, partnerships__status=PartnershipStatus.APPROVED)
     if kind:
         partners = partners.filter(kind=kind)
     if goal_number:

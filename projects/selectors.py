@@ -31,7 +31,7 @@ from wagtail.models import Page, WorkflowState
 
 from cms.admin_access import coordinated_hubs
 from cms.models import HubPage
-from cms.restrictions import public_q
+from cms.restrictions import public_q, published_q
 from cms.versioned_cache import versioned
 from goals.models import Goal, Target
 from goals.selectors import goals_in_order
@@ -88,8 +88,9 @@ def _for_cards(queryset: QuerySet[ProjectPage]) -> QuerySet[ProjectPage]:
 
 
 def _published() -> QuerySet[ProjectPage]:
-    """Live projects without a view restriction (what Wagtail's ``public()`` gives), the only ones lists show."""
-    return ProjectPage.objects.live().filter(public_q())
+    """Live projects without a view restriction (what Wagtail's ``public()`` gives) and without an
+    unpublished page above them (Wagtail would not serve them), the only ones lists and feeds show."""
+    return ProjectPage.objects.live().filter(public_q(), published_q())
 
 
 def _sorted(queryset: QuerySet[ProjectPage], sort: str) -> QuerySet[ProjectPage]:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "discussions",
+    "opendata",
     "notifications",
     "hub.relay",
     # Wagtail
