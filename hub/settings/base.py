@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "discussions",
+    "api",
     "notifications",
     "hub.relay",
     # Wagtail
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees every response under /api/ (errors included) and makes it the API's.
+    "api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -324,7 +327,11 @@ DUGNAD_RATE_LIMITS = {
         env_int("RATE_LIMIT_INVITATIONS_PER_ADDRESS", 60),
         3600,
     ),
+    # The read-only API (api.middleware): requests per address (and per logged-in person) a minute.
+    "api": (env_int("API_RATE_LIMIT_PER_MINUTE", 600), env_int("API_RATE_LIMIT_PER_MINUTE", 600), 60),
 }
+# How long browsers and proxies may keep an API response without asking again (ETag makes asking cheap).
+API_MAX_AGE = env_int("API_MAX_AGE", 60)
 
 # --- Benchmark ----------------------------------------------------------------------------------
 
