@@ -139,8 +139,6 @@ def public_projects(tree: PublicTree, *, hub_id: int | None = None) -> QuerySet[
     """Live public projects under the public project lists (of hub ``hub_id`` only, if given), each
     annotated with ``updated_at``: its last publication or its newest progress update, whichever is later."""
     lists = [item for item in tree.project_lists.values() if hub_id is None or item.hub_id == hub_id]
-    if not lists:
-        return ProjectPage.objects.none()
     under = Q(pk__in=[])
     for item in lists:
         under |= Q(path__startswith=item.path, depth=len(item.path) // STEPLEN + 1)
@@ -321,6 +319,7 @@ def public_progress_updates(
         "project__path",
         "project__url_path",
         "project__title",
+        "project__slug",
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
 
 from accounts.urls_absolute import absolute_url
 from api import schemas, selectors
@@ -57,7 +58,15 @@ goals, targets, outcomes and measured values, progress updates, and the UN goals
 * **Errors** are JSON: `{"error": {"code": "...", "message": "...", "details": [...]}}`.
 """
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON in UTF-8 as it is (æ, ø, å), not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="Dugnad open data API",
     version="1",
     description=DESCRIPTION,
@@ -178,7 +187,13 @@ def _hub_filter(description="Only this hub (page id)"):
 # Index --------------------------------------------------------------------------------------------------
 
 
-@api.get("/", response=schemas.IndexOut, operation_id="index", summary="The API's resources", tags=["index"])
+@api.get(
+    "/",
+    response={200: schemas.IndexOut, **LIST_ERRORS},
+    operation_id="index",
+    summary="The API's resources",
+    tags=["index"],
+)
 @known_parameters
 def index(request):
     def link(name):
