@@ -13,6 +13,7 @@ from projects import urls as projects_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/", include("api.urls")),
     path("favicon.ico", favicon),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "projects",
     "discussions",
     "opendata",
+    "api",
     "notifications",
     "hub.relay",
     # Wagtail
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees every response under /api/ (errors included) and makes it the API's.
+    "api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -323,7 +326,11 @@ DUGNAD_RATE_LIMITS = {
         env_int("RATE_LIMIT_INVITATIONS_PER_ADDRESS", 60),
         3600,
     ),
+    # The read-only API (api.middleware): requests per address (and per logged-in person) a minute.
+    "api": (env_int("API_RATE_LIMIT_PER_MINUTE", 600), env_int("API_RATE_LIMIT_PER_MINUTE", 600), 60),
 }
+# How long browsers and proxies may keep an API response without asking again (ETag makes asking cheap).
+API_MAX_AGE = env_int("API_MAX_AGE", 60)
 
 # --- Benchmark ----------------------------------------------------------------------------------
 

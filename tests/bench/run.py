@@ -226,6 +226,9 @@ def _seed_and_count(args) -> tuple[list[Target], object, int, str, dict]:
         Target("projects_filtered", "projects, ?goal=13&status=active&sort=updated", goal_13),
         Target("projects_every_filter", "projects, every filter", ""),
         Target("project", "project page (20 pictures, 50 updates)", ""),
+        # The read-only API: 50 projects with goals, targets, partners and outcomes per response.
+        Target("api_projects", "API /api/v1/projects, 50 per page", f"/api/v1/projects?hub={hub.pk}"),
+        Target("api_projects_goal", "API projects, ?goal=13&status=active", "/api/v1/projects?goal=13&status=active"),
     ]
     client = _client()
     small_projects = live_project_count(project_index)

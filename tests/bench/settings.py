@@ -14,6 +14,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # One uvicorn worker by default, so the per-process cache is safe for the anonymous page cache;
 # DUGNAD_PAGE_CACHE=false measures every page rendered.
 os.environ.setdefault("DUGNAD_PAGE_CACHE", "true")
+# The load generator is one address: the API's per-address limit would refuse most of its requests.
+os.environ.setdefault("API_RATE_LIMIT_PER_MINUTE", "100000000")
 
 from hub.settings.production import *  # noqa: F403
 
