@@ -22,6 +22,7 @@ urlpatterns = [
     path("partners/", include(partners_urls)),
     path("projects/", include(projects_urls)),
     path("notifications/", include("notifications.urls")),
+    path("embed/", include("embeds.urls")),
     path("", include("discussions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "discussions",
+    "embeds",
     "notifications",
     "hub.relay",
     # Wagtail
