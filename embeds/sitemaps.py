@@ -3,8 +3,8 @@
 Wagtail's ``Sitemap`` lists live pages without a view restriction on them or above them
 (``.public()``) and asks each page for its addresses (``get_sitemap_urls``: the partner directory
 adds its partners' pages, which are routes). Here, in addition, pages below an unpublished page
-are left out (``cms.restrictions.page_audience`` treats them as unpublished), and every address is moved onto ``SITE_URL``
-(``accounts.urls_absolute``) instead of the ``Site`` row's host name.
+are left out (``cms.restrictions.page_audience`` treats them as unpublished), and every address
+is moved onto ``SITE_URL`` (``accounts.urls_absolute``) instead of the ``Site`` row's host name.
 """
 
 from wagtail.contrib.sitemaps import Sitemap
