@@ -11,7 +11,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages makemessages lock clean bench
+.PHONY: install run test lint format messages makemessages lock clean bench screenshots
 
 install: $(INSTALLED) $(VENDOR) $(MO_FILES)
 
@@ -79,6 +79,10 @@ test: install lint
 # prints a table and updates docs/benchmarks.md. A benchmark, not a test: it asserts nothing.
 bench: install
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+# Pictures of the key pages at 1280 and 375 px from fresh demo data, into docs/gallery/ (with a README).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 # Refresh the catalogues from the source (needs GNU gettext, a developer tool only).
 makemessages: $(INSTALLED)
