@@ -92,6 +92,15 @@ def _pages(urls: dict) -> list[tuple[str, str, str]]:
     return [(name, title, path) for name, title, path in pages if path]
 
 
+def shrink(path: Path) -> None:
+    """Keep the picture small: 256 colours are plenty for pages of text and flat colours."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
 def take(base_url: str, urls: dict, out: Path) -> list[tuple[str, str, str, list[str]]]:
     from playwright.sync_api import sync_playwright
 
@@ -121,6 +130,7 @@ def take(base_url: str, urls: dict, out: Path) -> list[tuple[str, str, str, list
                     )
                 file_name = f"{name}-{width}.png"
                 page.screenshot(path=out / file_name, full_page=width < 600 and name != "share-dialog")
+                shrink(out / file_name)
                 files.append(file_name)
                 context.close()
             if files:
