@@ -6,15 +6,20 @@
   if (window.parent === window) {
     return;
   }
+  const main = document.querySelector("main");
+  if (!main) {
+    return;
+  }
   let last = 0;
+  // The content's own height: the body is at least as tall as the frame (min-height: 100vh).
   const report = () => {
-    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    const height = Math.ceil(main.getBoundingClientRect().bottom + window.scrollY);
     if (height !== last) {
       last = height;
       // Only a height is sent, so any host may receive it.
       window.parent.postMessage({ type: "dugnad-embed:height", height }, "*");
     }
   };
-  new ResizeObserver(report).observe(document.documentElement);
+  new ResizeObserver(report).observe(main);
   window.addEventListener("load", report);
 })();
