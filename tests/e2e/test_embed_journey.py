@@ -53,6 +53,17 @@ def hub_with_projects():
     return hub, index
 
 
+def test_json_ld_passes_the_content_security_policy(page, live_asgi_server, hub_with_projects):
+    """A data block is not a script: Chromium runs nothing and reports no CSP violation (the ``page``
+    fixture fails on any console error)."""
+    hub, index = hub_with_projects
+    project = index.get_children().live().first()
+    for url in (project.url, hub.url):
+        page.goto(url)
+        expect(page.locator('script[type="application/ld+json"]')).to_have_count(1)
+        expect(page.locator('meta[property="og:url"]')).to_have_attribute("content", f"{live_asgi_server.url}{url}")
+
+
 def test_share_dialog_to_embed_on_another_website(page, live_asgi_server, hub_with_projects, other_website):
     hub, index = hub_with_projects
     page.set_viewport_size({"width": 1280, "height": 900})
