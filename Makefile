@@ -15,7 +15,7 @@ PORT ?= 8000
 # development settings serve them as they are on disk.
 RELOAD_DIRS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)) hub templates)
 
-.PHONY: install run test lint format messages makemessages lock clean bench
+.PHONY: install run test lint format messages makemessages lock clean bench screenshots
 
 install: $(INSTALLED) $(VENDOR) $(MO_FILES)
 
@@ -90,6 +90,10 @@ test: install lint
 # prints a table and updates docs/benchmarks.md. A benchmark, not a test: it asserts nothing.
 bench: install
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+# Pictures of the key pages at 1280 and 375 px from fresh demo data, into docs/gallery/ (with a README).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 # Refresh the catalogues from the source (needs GNU gettext, a developer tool only).
 makemessages: $(INSTALLED)

@@ -26,6 +26,10 @@ ADMIN_POLICY = SITE_POLICY.replace("script-src 'self'", "script-src 'self' 'unsa
 
 
 class ContentSecurityPolicyMiddleware:
+    """Adds the policy unless the view set one. A view meant to be framed by other websites (the
+    embeds) sets ``response.csp_frame_ancestors = "*"`` (and uses ``xframe_options_exempt``): its
+    policy then says ``frame-ancestors *``; every other response keeps ``frame-ancestors 'none'``."""
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefixes = tuple(getattr(settings, "CSP_RELAXED_PATH_PREFIXES", ("/admin/", "/django-admin/")))
@@ -34,5 +38,9 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             relaxed = request.path.startswith(self.admin_prefixes)
-            response["Content-Security-Policy"] = ADMIN_POLICY if relaxed else SITE_POLICY
+            policy = ADMIN_POLICY if relaxed else SITE_POLICY
+            frame_ancestors = getattr(response, "csp_frame_ancestors", None)
+            if frame_ancestors:
+                policy = policy.replace("frame-ancestors 'none'", f"frame-ancestors {frame_ancestors}")
+            response["Content-Security-Policy"] = policy
         return response

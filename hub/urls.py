@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import urls as accounts_urls
+from embeds.site_views import robots_txt, sitemap
 from goals import urls as goals_urls
 from hub.views import favicon, healthz
 from partners import urls as partners_urls
@@ -15,6 +16,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
@@ -24,6 +27,7 @@ urlpatterns = [
     path("projects/", include(projects_urls)),
     path("notifications/", include("notifications.urls")),
     path("opendata/", include("opendata.urls")),
+    path("embed/", include("embeds.urls")),
     path("", include("discussions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -335,3 +335,19 @@ class PartnerIndexPage(HubSectionMixin, RoutablePageMixin, Page):
         from partners import views
 
         return views.partner_detail(request, self, slug)
+
+    def get_sitemap_urls(self, request=None):
+        """The directory and each approved partner's page (routes, not pages, so Wagtail would miss them)."""
+        urls = super().get_sitemap_urls(request)
+        if not urls:
+            return urls
+        hub = self.get_hub()
+        if hub is None:
+            return urls
+        directory = urls[0]["location"]
+        partners = Partner.objects.filter(
+            partnerships__hub_id=hub.pk, partnerships__status=PartnershipStatus.APPROVED
+        ).order_by("name", "pk")
+        for slug, updated_at in partners.values_list("slug", "updated_at"):
+            urls.append({"location": f"{directory}{slug}/", "lastmod": updated_at})
+        return urls

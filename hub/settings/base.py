@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "discussions",
     "opendata",
     "api",
+    "embeds",
     "notifications",
     "hub.relay",
     # Wagtail
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "accounts.wagtail_config.WagtailUsersConfig",

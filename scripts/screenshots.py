@@ -1,0 +1,198 @@
+"""``make screenshots``: pictures of the key pages at 1280 and 375 px, in Bokmål, for docs/gallery/.
+
+A fresh SQLite database in a temporary folder is migrated and filled by ``seed_demo``; the site is
+served by uvicorn (``hub.settings.dev``, page cache off) and Chromium (``/usr/bin/chromium``,
+through Playwright) visits each page. A page that answers 404 (a feature not built yet) is
+skipped with a notice. The pictures are PNGs at device scale 1; at 375 px the whole page is taken,
+at 1280 px the first screen, so the files stay small. ``docs/gallery/README.md`` lists them.
+
+Run from the repository: ``.venv/bin/python scripts/screenshots.py [--out docs/gallery]``.
+"""
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+WIDTHS = ((1280, 800), (375, 740))
+
+# What to find in the demo data: one of each kind of page, printed as JSON by a Django shell.
+FIND_PAGES = """
+import json
+from cms.models import HubPage
+from discussions.models import ForumIndexPage
+from partners.models import Partner, PartnerIndexPage, PartnershipStatus
+from projects.models import ProjectIndexPage, ProjectPage
+hub = HubPage.objects.live().order_by("path").first()
+index = ProjectIndexPage.objects.child_of(hub).live().first()
+project = ProjectPage.objects.live().descendant_of(index).exclude(hero_image=None).order_by("path").first() \
+    or ProjectPage.objects.live().descendant_of(index).order_by("path").first()
+directory = PartnerIndexPage.objects.child_of(hub).live().first()
+partner = Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)\
+    .exclude(logo=None).order_by("name").first() or Partner.objects.filter(partnerships__hub=hub).first()
+forum = ForumIndexPage.objects.child_of(hub).live().first()
+print(json.dumps({
+    "hub": hub.url, "hub_id": hub.pk, "projects": index.url, "project": project.url,
+    "directory": directory.url, "partner": f"{directory.url}{partner.slug}/" if partner else None,
+    "forum": forum.url if forum else None,
+}))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, seconds: float = 120) -> None:
+    """Until the server answers (it binds its port only once the application has loaded)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def _manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def _pages(urls: dict) -> list[tuple[str, str, str]]:
+    """(file name, title, path) of every page to take; ``share-dialog`` opens the dialog first."""
+    pages = [
+        ("home", "Front page", "/"),
+        ("hub", "A hub's front page", urls["hub"]),
+        ("project-list", "A hub's projects", urls["projects"]),
+        ("project", "A project", urls["project"]),
+        ("partner-directory", "Partner directory", urls["directory"]),
+        ("partner", "A partner", urls["partner"]),
+        ("forum", "Forum", urls["forum"]),
+        ("goal", "A goal (7)", "/goals/7/"),
+        ("search", "Search", "/search/?q=energi"),
+        ("api-docs", "API documentation", "/api/v1/docs"),
+        ("embed", "The embed (as another website frames it)", f"/embed/{urls['hub_id']}/"),
+        ("share-dialog", "The share / embed dialog", urls["projects"]),
+    ]
+    return [(name, title, path) for name, title, path in pages if path]
+
+
+def shrink(path: Path) -> None:
+    """Keep the picture small: 256 colours are plenty for pages of text and flat colours."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def take(base_url: str, urls: dict, out: Path) -> list[tuple[str, str, str, list[str]]]:
+    from playwright.sync_api import sync_playwright
+
+    taken = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        for name, title, path in _pages(urls):
+            files = []
+            for width, height in WIDTHS:
+                context = browser.new_context(
+                    base_url=base_url,
+                    viewport={"width": width, "height": height},
+                    device_scale_factor=1,
+                    locale="nb-NO",
+                )
+                page = context.new_page()
+                response = page.goto(path)
+                if response is None or response.status == 404:
+                    print(f"Skipped {name} ({path}): not found, perhaps not built yet.")
+                    context.close()
+                    break
+                if name == "share-dialog":
+                    page.locator("[data-embed-dialog]").first.click()
+                    page.locator("dialog[open]").wait_for()
+                    page.wait_for_function(
+                        "() => Promise.all(document.getAnimations().map((animation) => animation.finished))"
+                    )
+                file_name = f"{name}-{width}.png"
+                page.screenshot(path=out / file_name, full_page=width < 600 and name != "share-dialog")
+                shrink(out / file_name)
+                files.append(file_name)
+                context.close()
+            if files:
+                taken.append((name, title, path, files))
+        browser.close()
+    return taken
+
+
+def write_readme(out: Path, taken) -> None:
+    lines = [
+        "# Screenshot gallery",
+        "",
+        "Made by `make screenshots` (`scripts/screenshots.py`) from the demo data (`seed_demo`), in Bokmål,",
+        "at 1280 px (first screen) and 375 px (whole page). Pages that did not exist yet were skipped.",
+        "",
+        "| Page | Address | 1280 px | 375 px |",
+        "| --- | --- | --- | --- |",
+    ]
+    for _name, title, path, files in taken:
+        cells = " | ".join(f"[{file}]({file})" for file in files)
+        lines.append(f"| {title} | `{path}` | {cells} |")
+    (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(BASE_DIR / "docs" / "gallery"))
+    out = Path(parser.parse_args().out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="dugnad-gallery-") as var_dir:
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+        }
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "hub.settings.dev",
+                "DUGNAD_VAR_DIR": var_dir,
+                "SITE_URL": base_url,
+                "DUGNAD_PAGE_CACHE": "false",
+            }
+        )
+        _manage(env, "migrate", "--noinput")
+        _manage(env, "seed_demo")
+        urls = json.loads(_manage(env, "shell", "-c", FIND_PAGES).strip().splitlines()[-1])
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "hub.asgi:application", "--port", str(port), "--log-level", "warning"],
+            cwd=BASE_DIR,
+            env=env,
+        )
+        try:
+            _wait_for(f"{base_url}/healthz")
+            taken = take(base_url, urls, out)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    write_readme(out, taken)
+    print(f"{sum(len(files) for *_rest, files in taken)} pictures in {out}")
+
+
+if __name__ == "__main__":
+    main()
