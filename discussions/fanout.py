@@ -69,7 +69,18 @@ class Subscriber:
     ever sent twice or out of order.
     """
 
-    __slots__ = ("send", "thread_id", "language", "last_sent", "room", "closed", "_held", "_pending", "_writer")
+    __slots__ = (
+        "send",
+        "thread_id",
+        "language",
+        "last_sent",
+        "room",
+        "closed",
+        "_held",
+        "_held_event",
+        "_pending",
+        "_writer",
+    )
 
     def __init__(self, send: Send, *, thread_id: int, language: str, last_sent: int = 0):
         self.send = send
@@ -79,6 +90,7 @@ class Subscriber:
         self.room: _Room | None = None
         self.closed = False
         self._held: list[tuple[int, dict]] | None = []
+        self._held_event: asyncio.Event | None = None
         self._pending: collections.deque[dict] = collections.deque()
         self._writer: asyncio.Task | None = None
 
@@ -93,9 +105,20 @@ class Subscriber:
                 self.closed = True
                 return
             held.append((seq, message))
+            if self._held_event is not None:
+                self._held_event.set()
             return
         self.last_sent = seq
         self.write(message)
+
+    def held_event(self) -> asyncio.Event:
+        """An event set once the room has handed this subscriber a frame to hold while its consumer
+        replays (for tests: made on first asking, so a socket that nobody asks pays nothing)."""
+        if self._held_event is None:
+            self._held_event = asyncio.Event()
+            if self._held:
+                self._held_event.set()
+        return self._held_event
 
     def up_to_date(self, after: int | None) -> bool:
         """Whether a client that has applied every change up to ``after`` needs nothing from the
@@ -243,6 +266,7 @@ class _Room:
         "filling",
         "opening",
         "retire_handle",
+        "left_group",
     )
 
     def __init__(self, fanout: "Fanout", thread_id: int):
@@ -260,6 +284,8 @@ class _Room:
         self.filling = False
         self.opening: asyncio.Task | None = None
         self.retire_handle: asyncio.TimerHandle | None = None
+        # Set once the room, retired (or failed to open), has asked the layer to drop its group.
+        self.left_group = asyncio.Event()
 
 
 def _retrieve_exception(future: asyncio.Future) -> None:
@@ -383,6 +409,8 @@ class Fanout:
             await self.layer.group_discard(room.group, self.channel)
         except Exception:
             logger.exception("Could not leave the group of thread %s", room.thread_id)
+        finally:
+            room.left_group.set()
 
     # --- Messages ----------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ def test_the_home_page_query_count_does_not_grow_with_hubs(client, home, django_
     with django_assert_max_num_queries(baseline):
         response = client.get(home.url)
 
+    assert response.status_code == 200
     assert response.content.decode().count('class="ds-card hub-card"') == 5
 
 
@@ -58,6 +59,7 @@ def test_the_hub_page_query_count_does_not_grow_with_pages_and_news(client, home
     with django_assert_max_num_queries(baseline):
         response = client.get(hub.url)
 
+    assert response.status_code == 200
     html = response.content.decode()
     sections = html[html.index('class="hub-sections"') :].split("</nav>", 1)[0]
     assert sections.count("<li>") == 5, "every page meant for menus"

@@ -4,7 +4,6 @@ Tests call these from one ``async def`` run with ``async_to_sync``; services are
 ``database_sync_to_async`` inside it, so their on-commit publish reaches the same event loop.
 """
 
-import asyncio
 import json
 
 from channels.testing import WebsocketCommunicator
@@ -77,13 +76,3 @@ async def refusal(communicator: WebsocketCommunicator) -> tuple[dict, int]:
     closing = await communicator.receive_output(timeout=TIMEOUT)
     assert closing["type"] == "websocket.close", closing
     return frame, closing.get("code")
-
-
-async def wait_until(condition, timeout: float = TIMEOUT) -> None:
-    """Let the event loop run until ``condition()`` holds (fail after ``timeout`` seconds)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"Timed out waiting for {condition}")
-        await asyncio.sleep(0.005)

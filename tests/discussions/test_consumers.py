@@ -22,13 +22,13 @@ from discussions.fanout import fanout_for_running_loop
 from discussions.models import ChangeType, Comment, Thread, thread_group_name
 from tests.discussions.factories import comment_create, commenter_create, thread_scene_create
 from tests.discussions.live_client import (
+    TIMEOUT,
     frames_until_pong,
     open_socket,
     receive,
     refusal,
     session_cookie,
     thread_socket,
-    wait_until,
 )
 from tests.projects.factories import project_create
 
@@ -146,7 +146,7 @@ def test_an_event_that_arrives_during_the_replay_is_sent_once(scene):
     class PostsDuringReplay(ThreadConsumer):
         async def catch_up(self, after):
             seen["comment"] = await post(scene, "Under")
-            await wait_until(lambda: self.subscriber._held)
+            await asyncio.wait_for(self.subscriber.held_event().wait(), TIMEOUT)
             seen["held"] = [seq for seq, _message in self.subscriber._held]
             await super().catch_up(after)
 
@@ -314,13 +314,15 @@ def test_one_layer_subscription_per_process_and_thread(scene, monkeypatch):
         for socket in sockets[:2]:
             await socket.disconnect()
         after_two_left = _group_members(group)
+        room = fanout_for_running_loop().rooms[scene.thread.pk]
         await sockets[2].disconnect()
-        await wait_until(lambda: _group_members(group) == 0)
-        return members, after_two_left, comment, frames
+        await asyncio.wait_for(room.left_group.wait(), TIMEOUT)
+        return members, after_two_left, _group_members(group), comment, frames
 
-    members, after_two_left, comment, frames = async_to_sync(listen)()
+    members, after_two_left, after_all_left, comment, frames = async_to_sync(listen)()
     assert members == 1
     assert after_two_left == 1
+    assert after_all_left == 0
     # One frame, encoded once: every socket got the very same text.
     assert len({json.dumps(frame) for frame in frames}) == 1 and frames[0]["id"] == comment.pk
 

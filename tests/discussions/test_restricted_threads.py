@@ -111,9 +111,10 @@ def test_the_comment_views_refuse_a_restricted_forums_topic(scene, kind):
     outsider = Client()
     if kind != "login":
         outsider.force_login(scene.alice)
-    assert outsider.get(url, HTTP_ACCEPT="application/json").status_code in (302, 404)
+    # The comment views answer 404 for a thread the person may not read, logged in or not.
+    assert outsider.get(url, HTTP_ACCEPT="application/json").status_code == 404
     response = outsider.post(url, {"body": "Inn bakveien"}, HTTP_ACCEPT="application/json")
-    assert response.status_code in (403, 404)
+    assert response.status_code == 404
     assert scene.topic.title.encode() not in response.content
     assert not Comment.objects.filter(body="Inn bakveien").exists()
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.e2e.harness import assert_accessible, message_text
 
@@ -52,23 +53,26 @@ def test_sign_up_verify_log_in_and_change_language(page, live_asgi_server, demo_
     assert_accessible(page)
     _submit_main_form(page)
     page.wait_for_url(f"{live_asgi_server.url}/")
-    assert page.locator("header").get_by_text("Kari Nordmann").is_visible()
+    header = page.locator("header")
+    expect(header.get_by_text("Kari Nordmann")).to_be_visible()
 
-    page.locator("header form[action$='/accounts/logout/'] button").click()
-    page.wait_for_load_state()
-    assert not page.locator("header").get_by_text("Kari Nordmann").is_visible()
+    header.locator("form[action$='/accounts/logout/'] button").click()
+    # The page after logging out: wait for it (its log-in link) before asserting that the name is gone.
+    expect(header.get_by_role("link", name="Logg inn")).to_be_visible()
+    expect(header.locator("form[action$='/accounts/logout/']")).to_have_count(0)
+    expect(header.get_by_text("Kari Nordmann")).to_have_count(0)
 
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "kari@example.org")
     page.fill("input[name=password]", "et-langt-passord-42")
     _submit_main_form(page)
     page.wait_for_url(f"{live_asgi_server.url}/")
-    assert page.get_attribute("html", "lang") == "nb"
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
 
     page.select_option("#language-select", "en")
     page.locator("form.language-switcher button[type=submit]").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
-    assert page.get_by_role("link", name="Skip to main content").count() == 1
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Skip to main content")).to_have_count(1)
     assert get_user_model().objects.get(email="kari@example.org").preferred_language == "en"
     assert_accessible(page)
 
@@ -80,8 +84,8 @@ def test_public_pages_pass_axe_in_every_language(page, context, live_asgi_server
     for path in PUBLIC_PAGES:
         response = page.goto(path)
         assert response.status == 200, path
-        assert page.get_attribute("html", "lang") == language, path
-        assert page.locator("h1").count() == 1, path
+        expect(page.locator("html"), path).to_have_attribute("lang", language)
+        expect(page.locator("h1"), path).to_have_count(1)
         assert_accessible(page)
 
 
@@ -89,9 +93,9 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, li
     page.goto("/goals/")
 
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    expect(page.locator("a[href='#main']")).to_be_focused()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+    expect(page.locator("#main")).to_be_focused()
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from wagtail.users.models import UserProfile
 
 from partners.models import Partner, PartnershipEvent, PartnershipStatus
@@ -65,13 +66,13 @@ def test_a_coordinator_rejects_an_application_and_the_applicant_is_told(page, li
 
     log_in(page, coordinator)
     panel = page.locator("#pending-partnerships-section")
-    assert panel.get_by_text("1 application is waiting for a decision").is_visible()
+    expect(panel.get_by_text("1 application is waiting for a decision")).to_be_visible()
     page.locator("#wagtail-sidebar").get_by_text("Partners (1)").first.wait_for(state="attached")
     check(page)
 
     panel.get_by_role("link", name="Havbruk Sunnmøre AS").click()
     page.wait_for_url(re.compile(rf"/admin/partners/partnerships/{partnership.pk}/$"))
-    assert page.get_by_text("kari@example.org").is_visible()
+    expect(page.get_by_text("kari@example.org")).to_be_visible()
     check(page)
 
     rejection = page.locator("form", has=page.locator("input[name=decision][value=rejected]"))
@@ -79,7 +80,8 @@ def test_a_coordinator_rejects_an_application_and_the_applicant_is_told(page, li
     rejection.get_by_role("button", name="Reject").click()
     page.wait_for_url(re.compile(rf"/admin/partners/partnerships/{partnership.pk}/$"))
     page.get_by_text("The application from Havbruk Sunnmøre AS is rejected.").wait_for()
-    assert page.locator("#partnership-history-section").get_by_text("Vi tar ikke inn nye partnere i år.").is_visible()
+    history = page.locator("#partnership-history-section")
+    expect(history.get_by_text("Vi tar ikke inn nye partnere i år.")).to_be_visible()
     check(page)
 
     partnership.refresh_from_db()
@@ -111,7 +113,7 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
     page.get_by_role("link", name="Import CSV into Ålesund framtidslab").click()
     page.wait_for_url(re.compile(rf"/admin/partners/hubs/{hub.pk}/import/$"))
     check(page)
-    assert page.get_by_label("Dry run: check the file without saving anything").is_checked()
+    expect(page.get_by_label("Dry run: check the file without saving anything")).to_be_checked()
 
     # A lab's spreadsheet saved by Excel in Norwegian: semicolons, Windows-1252, a typing error on row 3.
     valid = [valid_organisation_number(700 + i) for i in range(3)]
@@ -127,10 +129,9 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
     page.get_by_label("CSV file").set_input_files(str(bad))
     page.get_by_role("button", name="Upload").click()
     errors = page.locator("#import-errors")
-    errors.wait_for()
-    assert errors.locator("tbody tr").count() == 1
-    assert errors.locator("tbody tr td").nth(0).inner_text() == "3"
-    assert errors.locator("tbody tr td").nth(1).inner_text() == "organisation_number"
+    expect(errors.locator("tbody tr")).to_have_count(1)
+    expect(errors.locator("tbody tr td").nth(0)).to_have_text("3")
+    expect(errors.locator("tbody tr td").nth(1)).to_have_text("organisation_number")
     assert not Partner.objects.filter(name="Fjordbåt AS").exists()
     check(page)
 
@@ -144,7 +145,7 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
     )
     # A dry run first; the server keeps the checked file, so confirming needs no second upload.
     page.get_by_label("CSV file").set_input_files(str(good))
-    assert page.get_by_label("Dry run: check the file without saving anything").is_checked()
+    expect(page.get_by_label("Dry run: check the file without saving anything")).to_be_checked()
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("Dry run, nothing saved. 2 rows are valid: 2 new partners").wait_for()
     assert not Partner.objects.filter(name="Fjordbåt AS").exists()
@@ -152,8 +153,8 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
     page.get_by_role("button", name="Import partnere-rettet.csv now").click()
     page.wait_for_url(re.compile(rf"/admin/partners/partnerships/\?hub={hub.pk}$"))
     page.get_by_text("Imported 2 rows: 2 new partners").wait_for()
-    assert page.get_by_role("link", name="Fjordbåt AS").is_visible()
-    assert page.get_by_role("link", name="Rettet AS").is_visible()
+    expect(page.get_by_role("link", name="Fjordbåt AS")).to_be_visible()
+    expect(page.get_by_role("link", name="Rettet AS")).to_be_visible()
     check(page)
 
     assert set(

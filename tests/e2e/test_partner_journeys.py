@@ -42,17 +42,9 @@ def _label(choice) -> str:
         return str(choice.label)
 
 
-def _count(page) -> str:
-    return page.locator("#partner-count").inner_text()
-
-
-def _wait_for_count(page, number: int) -> None:
-    # The count is read after the new page has loaded: the element is missing while it navigates.
-    page.wait_for_function(
-        "n => { const el = document.querySelector('#partner-count');"
-        " return el !== null && el.textContent.trim().split(/\\s/)[0] === String(n); }",
-        arg=number,
-    )
+def _expect_count(page, number: int) -> None:
+    # Retried until the new page has loaded: the element is missing while it navigates.
+    expect(page.locator("#partner-count")).to_have_text(re.compile(rf"^\s*{number}\s"))
 
 
 def _home() -> HomePage:
@@ -99,7 +91,7 @@ def test_a_person_registers_an_organisation_and_applies(page, live_asgi_server, 
     page.locator("#main form").last.locator("button[type=submit]").first.click()
 
     page.wait_for_url(f"{live_asgi_server.url}{apply_path}")
-    assert page.get_by_text("Vi deler det vi lærer med de andre partnerne.").is_visible()
+    expect(page.get_by_text("Vi deler det vi lærer med de andre partnerne.")).to_be_visible()
     assert_accessible(page)
 
     # Submitting without the terms is refused with an explanation, and nothing is saved.
@@ -112,35 +104,36 @@ def test_a_person_registers_an_organisation_and_applies(page, live_asgi_server, 
     page.get_by_role("button", name=nb("Preview")).click()
     preview = page.locator("#id_description_preview")
     expect(preview.locator("strong")).to_have_text("strøm")
-    assert page.input_value("textarea[name=description]") == "Vi lager **strøm** av bølger."
-    assert page.locator(".ds-error-summary").count() == 0 and not Partner.objects.exists()
+    expect(page.locator("textarea[name=description]")).to_have_value("Vi lager **strøm** av bølger.")
+    expect(page.locator(".ds-error-summary")).to_have_count(0)
+    assert not Partner.objects.exists()
     assert_accessible(page)
     page.check(f"input[name=goals][value='{Goal.objects.get(number=7).pk}']")
     page.check(f"input[name=goals][value='{Goal.objects.get(number=14).pk}']")
     page.fill("input[name=focus_themes]", "bølgekraft, hav")
     page.locator("#apply-new button[type=submit][data-variant=primary]").click()
-    page.wait_for_selector(".ds-error-summary")
-    assert page.locator("#id_accept_terms").get_attribute("aria-invalid") == "true"
+    expect(page.locator(".ds-error-summary")).to_be_visible()
+    expect(page.locator("#id_accept_terms")).to_have_attribute("aria-invalid", "true")
     assert not Partner.objects.exists()
     assert_accessible(page)
 
     # The form kept what was typed (except the file); accept the terms and apply.
-    assert page.input_value("input[name=name]") == "Havkraft AS"
+    expect(page.locator("input[name=name]")).to_have_value("Havkraft AS")
     page.check("#id_accept_terms")
     page.locator("#apply-new button[type=submit][data-variant=primary]").click()
 
     page.wait_for_url(re.compile(r"/partners/mine/havkraft-as/$"))
-    assert page.locator("h1").inner_text() == "Havkraft AS"
+    expect(page.locator("h1")).to_have_text("Havkraft AS")
     # Back in the edit box, the description is the Markdown that was written, not HTML.
-    assert page.input_value("textarea[name=description]") == "Vi lager **strøm** av bølger."
+    expect(page.locator("textarea[name=description]")).to_have_value("Vi lager **strøm** av bølger.")
     assert_accessible(page)
     partnership = Partnership.objects.get(partner__name="Havkraft AS", hub=hub)
     assert partnership.status == PartnershipStatus.APPLIED and partnership.terms_id is not None
 
     page.goto("/partners/mine/")
     card = page.locator(".partner-mine__item", has_text="Havkraft AS")
-    assert card.locator(".partnership-status").inner_text() == _label(PartnershipStatus.APPLIED)
-    assert card.get_by_text("Ålesund framtidslab").is_visible()
+    expect(card.locator(".partnership-status")).to_have_text(_label(PartnershipStatus.APPLIED))
+    expect(card.get_by_text("Ålesund framtidslab")).to_be_visible()
     assert_accessible(page)
 
 
@@ -174,57 +167,57 @@ def test_anyone_browses_filters_searches_and_pages_the_directory(page, live_asgi
     _directory(hub)
 
     page.goto(index.url)
-    assert page.locator(".partner-card").count() == 24
-    assert _count(page).startswith("31 ")
-    assert page.get_by_text("Venter AS").count() == 0
+    expect(page.locator(".partner-card")).to_have_count(24)
+    _expect_count(page, 31)
+    expect(page.get_by_text("Venter AS")).to_have_count(0)
     assert_accessible(page)
 
     # Kind: research and education (10 numbered partners and the research centre).
     page.select_option("#id_kind", PartnerKind.RESEARCH_EDUCATION)
     page.locator("#id_q").press("Enter")  # keyboard: Enter in the form submits it
-    _wait_for_count(page, 11)
-    assert page.locator(".partner-card").count() == 11
-    assert "kind=research_education" in page.url
+    _expect_count(page, 11)
+    expect(page.locator(".partner-card")).to_have_count(11)
+    expect(page).to_have_url(re.compile(r"[?&]kind=research_education(&|$)"))
     assert_accessible(page)
 
     # And goal 14: partner 13 also works on it, but is a business; only the research centre is left.
     page.select_option("#id_goal", str(14))
     page.locator(".partner-filters button[type=submit]").press("Enter")  # keyboard on the button
-    _wait_for_count(page, 1)
-    assert page.locator(".partner-card").first.get_by_text("Tareskogen forskningssenter").is_visible()
+    _expect_count(page, 1)
+    expect(page.locator(".partner-card").first.get_by_text("Tareskogen forskningssenter")).to_be_visible()
     assert_accessible(page)
 
     # A free-text search on a focus theme, with the other filters cleared.
     page.locator(".partner-filters__actions a").click()  # clear the filters
-    _wait_for_count(page, 31)
+    _expect_count(page, 31)
     page.fill("#id_q", "blå skog")
     page.locator("#id_q").press("Enter")
-    _wait_for_count(page, 1)
+    _expect_count(page, 1)
     assert_accessible(page)
 
     # Nothing matches: the empty state says so.
     page.fill("#id_q", "finnes ikke")
     page.locator("#id_q").press("Enter")
-    _wait_for_count(page, 0)
-    assert page.locator(".partner-empty").is_visible()
+    _expect_count(page, 0)
+    expect(page.locator(".partner-empty")).to_be_visible()
     assert_accessible(page)
 
     # Page 2 of everything.
     page.goto(index.url)
     page.locator(".ds-pagination a[rel=next]").click()
     page.wait_for_url(re.compile(r"page=2"))
-    assert page.locator(".partner-card").count() == 7
-    assert page.locator(".ds-pagination [aria-current=page]").inner_text().strip().endswith("2")
+    expect(page.locator(".partner-card")).to_have_count(7)
+    expect(page.locator(".ds-pagination [aria-current=page]")).to_have_text(re.compile(r"2\s*$"))
     assert_accessible(page)
 
     # A partner's page.
     page.get_by_role("link", name="Tareskogen forskningssenter").click()
     slug = Partner.objects.get(name="Tareskogen forskningssenter").slug
     page.wait_for_url(f"{live_asgi_server.url}{index.url}{slug}/")
-    assert page.locator("h1").inner_text() == "Tareskogen forskningssenter"
-    assert page.locator("strong", has_text="tare").is_visible()
-    assert page.get_by_role("link", name="post@tareskogen.example").is_visible()
-    assert page.locator(".goal-badge").count() == 1
+    expect(page.locator("h1")).to_have_text("Tareskogen forskningssenter")
+    expect(page.locator("strong", has_text="tare")).to_be_visible()
+    expect(page.get_by_role("link", name="post@tareskogen.example")).to_be_visible()
+    expect(page.locator(".goal-badge")).to_have_count(1)
     assert_accessible(page)
 
     # Both pages fit a 320 px wide screen without sideways scrolling.

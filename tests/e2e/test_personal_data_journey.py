@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
@@ -53,7 +54,7 @@ def test_download_my_data_then_delete_my_account(page, context, live_asgi_server
     page.locator("input[name=remove_comment_text]").check()
     page.get_by_role("button", name=DELETE[language]).click()
     page.wait_for_url(f"{live_asgi_server.url}/")
-    assert CLOSED[language] in page.locator("#main").inner_text()
+    expect(page.locator("#main")).to_contain_text(CLOSED[language])
     assert_accessible(page)
     closed = User.objects.get(pk=user.pk)
     assert (closed.is_active, closed.erase_comment_text) == (False, True)

@@ -198,8 +198,8 @@ def test_every_page_fits_a_phone_and_passes_axe_for_every_kind_of_visitor(browse
                 context.add_cookies([{"name": "django_language", "value": language, "url": live_asgi_server.url}])
                 response = page.goto(path)
                 assert response.ok, f"{where}: {response.status}"
-                assert page.get_attribute("html", "lang") == language, where
-                assert page.locator("#notification-bell").count() == (user is not None), f"{where}: logged in?"
+                expect(page.locator("html"), where).to_have_attribute("lang", language)
+                expect(page.locator("#notification-bell"), f"{where}: logged in?").to_have_count(int(user is not None))
                 for width in widths:
                     problems += [f"{where}: {problem}" for problem in _width_problems(page, width)]
                     if width == widths[0]:

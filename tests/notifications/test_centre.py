@@ -270,7 +270,9 @@ def test_the_bell_costs_no_query_while_nothing_changed(scene, notify, django_cap
 
     def notification_queries() -> tuple[int, str]:
         with CaptureQueriesContext(connection) as captured:
-            html = client.get(url).content.decode()
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
         table = Notification._meta.db_table
         return sum(table in query["sql"] for query in captured.captured_queries), _bell_label(html)
 

@@ -131,6 +131,9 @@ def _try_service(world: World, user, action: str) -> None:
         services.partnership_apply(actor=user, partner=world.partner, hub=world.other_hub, accept_terms=True)
     elif action == "decide_partnership":
         services.partnership_decide(actor=user, partnership=world.pending, to_status=PartnershipStatus.APPROVED)
+    else:
+        # An action this test cannot try would otherwise pass as allowed.
+        pytest.fail(f"the matrix test does not know how to try the action {action!r}")
 
 
 SERVICE_ACTIONS = ("edit_partner", "manage_members", "apply_for_partnership", "decide_partnership")
