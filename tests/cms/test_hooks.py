@@ -25,6 +25,8 @@ def test_a_hub_created_in_the_admin_gets_its_coordinators_group(client, home):
             "contact_email": "",
             "contact_phone": "",
             "contact_address": "",
+            "organisation_number": "",
+            "open_data_licence": "NLOD-2.0",
             "body": streamfield([]),
             "action-publish": "publish",
         }
