@@ -59,6 +59,15 @@ def public_q() -> Q:
     return condition
 
 
+def published_q() -> Q:
+    """A filter for pages that everyone may see: live, outside every private section, and below no
+    unpublished page (Wagtail's ``live()`` looks at the page alone). From the versioned cache."""
+    condition = Q(live=True) & public_q()
+    for path in _unpublished_branches():
+        condition &= ~Q(path__startswith=path)
+    return condition
+
+
 # --- Who may see a page -----------------------------------------------------------------------------
 
 PASSED_SESSION_KEY = PageViewRestriction.passed_view_restrictions_session_key

@@ -21,6 +21,7 @@ urlpatterns = [
     path("goals/", include(goals_urls)),
     path("partners/", include(partners_urls)),
     path("projects/", include(projects_urls)),
+    path("search/", include("sitesearch.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("discussions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
