@@ -390,7 +390,10 @@ def site_search(query: str, *, filters: dict[str, str], page_number=1, request=N
             if hit.kind != KIND_COMMENT:  # a comment's title is its thread's
                 hit.title_matches = len(set(terms) & {normalise_word(word) for word in words(hit.title)})
     facets = _facets(hits, filters, hubs)
-    shown = sorted((hit for hit in hits if _passes(hit, filters)), key=lambda hit: (-hit.relevance, hit.kind, -hit.pk))
+    shown = sorted(
+        (hit for hit in hits if _passes(hit, filters)),
+        key=lambda hit: (-hit.title_matches, -hit.relevance, hit.kind, -hit.pk),
+    )
     paginator = Paginator(shown, PAGE_SIZE)
     page_obj = paginator.get_page(page_number)
     page_hits = list(page_obj.object_list)
