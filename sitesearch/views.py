@@ -2,7 +2,10 @@
 hub's header, menu and breadcrumbs). A GET form: it works without JavaScript, and anonymous
 visitors' result pages are cached per full URL by the page cache (no cookie, no token)."""
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
@@ -26,11 +29,13 @@ def search(request):
     hub = hubs.get(int(filters["hub"])) if filters.get("hub", "").isdigit() else None
     if hub is None:
         filters.pop("hub", None)
+    else:
+        _activate_hub_language(request, hub)
     result = site_search(query, filters=filters, page_number=request.GET.get("page"), request=request, hubs=hubs)
     breadcrumbs = []
     if hub is not None:
         breadcrumbs = [*page_breadcrumbs(hub, Site.find_for_request(request)), hub]
-    return render(
+    response = render(
         request,
         "sitesearch/search.html",
         {
@@ -47,3 +52,14 @@ def search(request):
             ),
         },
     )
+    # The same URL answers in different languages depending on the cookie (as hub pages do).
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _activate_hub_language(request, hub) -> None:
+    """A hub's search speaks its hub's language unless the visitor chose one (``HubSectionMixin.serve``)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not (chosen and translation.check_for_language(chosen)) and hub.default_language:
+        translation.activate(hub.default_language)
+        request.LANGUAGE_CODE = hub.default_language
