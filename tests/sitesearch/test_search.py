@@ -145,3 +145,10 @@ def test_update_index_rebuilds_the_same_results(world):
     before = _found("bærekraft")
     call_command("update_index", verbosity=0)
     assert _found("bærekraft") == before
+
+
+@pytest.mark.parametrize("query", ['"', "*", "NOT", "and or not", "near(", "2026", "a-b", "ÆØÅ", "üñî", "x" * 300])
+def test_any_query_text_is_safe(client, query):
+    response = client.get("/search/", {"q": query, "page": "x", "goal": "<b>", "hub": "-1"})
+    assert response.status_code == 200
+    assert "<b>" not in response.content.decode().split("<main")[1]
