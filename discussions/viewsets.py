@@ -147,6 +147,9 @@ class ThreadFilterSet(WagtailFilterSet):
 class ThreadIndexView(_ScopedIndexView):
     filterset_class = ThreadFilterSet
     search_fields = ["title"]
+    # Threads are in the site-search index now; the admin list keeps searching its own scoped
+    # queryset in the database (title contains the words), as before.
+    search_backend_name = None
     default_ordering = "-last_activity_at"
     page_title = gettext_lazy("Threads")
     select_related = ("hub", "project")
