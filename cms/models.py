@@ -21,6 +21,7 @@ from wagtail.search import index
 from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock, LinkListBlock
 from cms.languages import in_language
 from cms.routing import PathRouteMixin
+from cms.search_text import NormalisedSearchMixin, normalised_search_fields
 from cms.slugs import slugify_no
 from cms.validators import validate_organisation_number
 
@@ -121,7 +122,7 @@ class OpenDataLicence(models.TextChoices):
     CC_BY_4_0 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
 
 
-class HubPage(ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
+class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
     """A collaboration centre run by a municipality with its partners.
 
     ``coordinators_group`` and ``collection`` are set by ``cms.services.hub_coordinators_group_ensure``
@@ -238,12 +239,16 @@ class HubPage(ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("municipality"),
-        index.SearchField("introduction"),
-        index.SearchField("body"),
-    ]
+    search_fields = normalised_search_fields(
+        [
+            *Page.search_fields,
+            index.SearchField("municipality"),
+            index.SearchField("introduction"),
+            index.SearchField("introduction_nn"),
+            index.SearchField("introduction_en"),
+            index.SearchField("body"),
+        ]
+    )
 
     # subpage_types is left open on purpose: higher apps (projects) put their index pages under a
     # hub by naming "cms.HubPage" in their own parent_page_types, without cms importing them.
@@ -296,14 +301,16 @@ class HubPage(ReadableSlugMixin, PathRouteMixin, HubSectionMixin, Page):
         return context
 
 
-class StandardPage(ReadableSlugMixin, HubSectionMixin, Page):
+class StandardPage(NormalisedSearchMixin, ReadableSlugMixin, HubSectionMixin, Page):
     """An ordinary content page: about the hub, how to take part, and so on."""
 
     intro = RichTextField(_("introduction"), features=INTRO_RICH_TEXT_FEATURES, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_fields = normalised_search_fields(
+        [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    )
 
     parent_page_types = ["cms.HomePage", "cms.HubPage", "cms.StandardPage"]
 
@@ -337,7 +344,7 @@ class NewsIndexPage(ReadableSlugMixin, HubSectionMixin, Page):
         return context
 
 
-class NewsPage(ReadableSlugMixin, HubSectionMixin, Page):
+class NewsPage(NormalisedSearchMixin, ReadableSlugMixin, HubSectionMixin, Page):
     """One piece of news from a hub."""
 
     date = models.DateField(_("date"))
@@ -345,7 +352,9 @@ class NewsPage(ReadableSlugMixin, HubSectionMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_fields = normalised_search_fields(
+        [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    )
 
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types: list[str] = []

@@ -60,9 +60,9 @@ def public_q() -> Q:
 
 
 def published_q() -> Q:
-    """A filter for pages with no unpublished page above them (a live project of an unpublished hub is
-    not served, so lists across hubs and feeds must not show it either); from the versioned cache."""
-    condition = Q()
+    """A filter for pages that everyone may see: live, outside every private section, and below no
+    unpublished page (Wagtail's ``live()`` looks at the page alone). From the versioned cache."""
+    condition = Q(live=True) & public_q()
     for path in _unpublished_branches():
         condition &= ~Q(path__startswith=path)
     return condition

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 from cms.blocks import INTRO_RICH_TEXT_FEATURES
 from cms.models import HubSectionMixin
+from cms.search_text import NormalisedSearchMixin, normalised_search_fields
 
 
 class ChangeType(models.TextChoices):
@@ -70,7 +72,7 @@ class ForumIndexPage(HubSectionMixin, RoutablePageMixin, Page):
         return forum.forum_topic(request, self, thread_id)
 
 
-class Thread(models.Model):
+class Thread(NormalisedSearchMixin, index.Indexed, models.Model):
     """A conversation: the one of a project (``project`` set) or a topic in a hub's forum."""
 
     hub = models.ForeignKey("cms.HubPage", on_delete=models.CASCADE, related_name="threads", verbose_name=_("hub"))
@@ -105,6 +107,9 @@ class Thread(models.Model):
         verbose_name_plural = _("threads")
         ordering = ["-pinned", "-last_activity_at"]
 
+    # Site search (sitesearch) finds forum topics by title; who may see them is decided when searching.
+    search_fields = normalised_search_fields([index.SearchField("title", boost=2)])
+
     def __str__(self):
         return self.title
 
@@ -118,7 +123,7 @@ def thread_group_name(thread_id: int) -> str:
     return f"thread-{thread_id}"
 
 
-class Comment(models.Model):
+class Comment(NormalisedSearchMixin, index.Indexed, models.Model):
     """One comment. ``html`` is ``body`` (a small Markdown subset) rendered and sanitised once, on write."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments", verbose_name=_("thread"))
@@ -158,6 +163,9 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["thread", "seq"], name="comment_thread_seq")]
+
+    # Site search finds comments by their text; hidden and deleted ones are left out when searching.
+    search_fields = normalised_search_fields([index.SearchField("body")])
 
     def __str__(self):
         return f"#{self.pk} ({self.thread_id})"

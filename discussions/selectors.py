@@ -64,6 +64,11 @@ def comment_url(comment: Comment, request=None) -> str | None:
     return f"{url}#comment-{comment.pk}" if url else None
 
 
+def visible_comments() -> QuerySet[Comment]:
+    """Comments that are neither deleted nor hidden (``Comment.is_visible`` as a query)."""
+    return Comment.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+
+
 def waiting_comment_q() -> Q:
     """Comments that wait for a coordinator: with open reports, or hidden by reports (the
     moderation queue and the admin dashboard list these)."""

@@ -25,6 +25,7 @@ urlpatterns = [
     path("goals/", include(goals_urls)),
     path("partners/", include(partners_urls)),
     path("projects/", include(projects_urls)),
+    path("search/", include("sitesearch.urls")),
     path("notifications/", include("notifications.urls")),
     path("opendata/", include("opendata.urls")),
     path("embed/", include("embeds.urls")),

@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.models import HubSectionMixin
+from cms.search_text import NormalisedSearchMixin, normalised_search_fields
 from partners.validators import validate_organisation_number
 
 PARTNER_DESCRIPTION_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -40,7 +41,7 @@ class TaggedPartner(TaggedItemBase):
     content_object = ParentalKey("partners.Partner", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class Partner(index.Indexed, ClusterableModel):
+class Partner(NormalisedSearchMixin, index.Indexed, ClusterableModel):
     """An organisation that works with one or more hubs."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -102,14 +103,18 @@ class Partner(index.Indexed, ClusterableModel):
         FieldPanel("goals"),
         FieldPanel("focus_themes"),
     ]
-    search_fields = [
-        index.SearchField("name"),
-        index.SearchField("description"),
-        index.AutocompleteField("name"),
-        index.FilterField("kind"),
-        # The coordinators' admin list is scoped by id (partners in their hubs), and search must keep that.
-        index.FilterField("id"),
-    ]
+    search_fields = normalised_search_fields(
+        [
+            index.SearchField("name"),
+            index.SearchField("description"),
+            index.SearchField("municipality"),
+            index.SearchField("focus_themes"),
+            index.AutocompleteField("name"),
+            index.FilterField("kind"),
+            # The coordinators' admin list is scoped by id (partners in their hubs), and search must keep that.
+            index.FilterField("id"),
+        ]
+    )
 
     class Meta:
         verbose_name = _("partner")

@@ -56,6 +56,11 @@ def directory_partners(
     return _with_logos(partners.distinct().order_by("name", "pk").prefetch_related("goals"))
 
 
+def approved_partnerships() -> QuerySet[Partnership]:
+    """Every approved partnership: the only ones that make a partner public (in that hub)."""
+    return Partnership.objects.filter(status=PartnershipStatus.APPROVED)
+
+
 def directory_partner(hub: HubPage, slug: str) -> Partner:
     """One approved partner of the hub, for its page; raises Partner.DoesNotExist otherwise."""
     partners = Partner.objects.filter(

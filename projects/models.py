@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock
 from cms.models import HubSectionMixin
+from cms.search_text import NormalisedSearchMixin, normalised_search_fields
 
 DEFAULT_REPORTING_DUE_MONTHS = 6
 DEFAULT_REPORTING_OVERDUE_MONTHS = 12
@@ -116,7 +117,7 @@ class ProjectIndexPage(HubSectionMixin, RoutablePageMixin, Page):
         return views.proposal_edit(request, self, page_id)
 
 
-class ProjectPage(HubSectionMixin, Page):
+class ProjectPage(NormalisedSearchMixin, HubSectionMixin, Page):
     """One project of a hub's partners."""
 
     summary = models.TextField(_("summary"), max_length=400, help_text=_("One or two sentences for lists and feeds."))
@@ -204,12 +205,15 @@ class ProjectPage(HubSectionMixin, Page):
         InlinePanel("outcomes", label=_("Outcomes")),
     ]
     promote_panels = [*Page.promote_panels, FieldPanel("featured")]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.FilterField("status"),
-    ]
+    search_fields = normalised_search_fields(
+        [
+            *Page.search_fields,
+            index.SearchField("summary"),
+            index.SearchField("body"),
+            index.SearchField("location"),
+            index.FilterField("status"),
+        ]
+    )
     parent_page_types = ["projects.ProjectIndexPage"]
     subpage_types: list[str] = []
 

@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
 
-from cms.admin_access import coordinated_hubs
+from cms.admin.access import coordinated_hubs
 from cms.models import HubPage
-from cms.restrictions import public_q, published_q
+from cms.restrictions import published_q
 from cms.versioned_cache import versioned
 from goals.models import Goal, Target
 from goals.selectors import goals_in_order
@@ -90,7 +90,7 @@ def _for_cards(queryset: QuerySet[ProjectPage]) -> QuerySet[ProjectPage]:
 def _published() -> QuerySet[ProjectPage]:
     """Live projects without a view restriction (what Wagtail's ``public()`` gives) and without an
     unpublished page above them (Wagtail would not serve them), the only ones lists and feeds show."""
-    return ProjectPage.objects.live().filter(public_q(), published_q())
+    return ProjectPage.objects.filter(published_q())
 
 
 def _sorted(queryset: QuerySet[ProjectPage], sort: str) -> QuerySet[ProjectPage]:

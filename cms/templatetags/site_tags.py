@@ -51,6 +51,12 @@ def _hub(context) -> HubPage | None:
     return get_hub() if callable(get_hub) else None
 
 
+@register.simple_tag(takes_context=True)
+def current_hub(context) -> HubPage | None:
+    """The hub of the page being rendered (the header's search box searches it), or None."""
+    return _hub(context)
+
+
 def _hub_menu(hub_id: int, request, language: str) -> list[dict]:
     # The hub from hub_for_page has its StreamFields deferred; read the menu once per version.
     menu = HubPage.objects.only("pk", "menu_links").get(pk=hub_id).menu_links

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from wagtail.permission_policies import BasePermissionPolicy
 
 from accounts.roles import SITE_ADMINISTRATORS
-from cms.admin_access import coordinated_hubs
+from cms.admin.access import coordinated_hubs
 from cms.models import HubPage
 from cms.permissions import is_hub_coordinator, is_site_administrator
 from discussions.models import Comment, CommentingSuspension, ModerationAction, Thread

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cms.admin_access import coordinated_hubs
+from cms.admin.access import coordinated_hubs
 from cms.models import HubPage
 from discussions import services
 

@@ -29,7 +29,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from cms.admin_access import coordinated_hubs, forbidden
+from cms.admin.access import coordinated_hubs, forbidden
 from cms.forms import add_service_errors
 from cms.permissions import is_hub_coordinator
 from discussions import services
@@ -85,6 +85,9 @@ class ThreadFilterSet(WagtailFilterSet):
 class ThreadIndexView(_ScopedIndexView):
     filterset_class = ThreadFilterSet
     search_fields = ["title"]
+    # Threads are in the site-search index now; the admin list keeps searching its own scoped
+    # queryset in the database (title contains the words), as before.
+    search_backend_name = None
     default_ordering = "-last_activity_at"
     page_title = gettext_lazy("Threads")
     select_related = ("hub", "project")

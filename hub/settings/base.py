@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "opendata",
     "api",
     "embeds",
+    "sitesearch",
     "notifications",
     "hub.relay",
     # Wagtail
@@ -276,7 +277,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAIL_SITE_NAME = "Dugnad"
 # Links in Wagtail's own e-mails; the same address as every other link the site writes.
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Site search (sitesearch) stems and folds Norwegian itself, in the indexed text and in the query
+# (cms.search_text), the same on SQLite and PostgreSQL: so PostgreSQL's configuration is "simple"
+# (a language configuration would stem the stems again and drop stop words on one database only).
+# After changing it or the indexed fields, rebuild the index: manage.py update_index.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # No Gravatar avatars in the admin: they would send a hash of each user's e-mail address to a third
 # party, and the Content-Security-Policy (img-src 'self') blocks them anyway.

@@ -3,13 +3,13 @@
 Coordinators are not given Django model permissions on partners: what they may see follows from
 the hubs they coordinate, so these Wagtail permission policies derive it from there (using the
 predicates in ``partners.permissions`` and ``cms.permissions``, and the hubs from
-``cms.admin_access``). Site administrators see all.
+``cms.admin.access``). Site administrators see all.
 Registered in ``partners.wagtail_hooks`` before any viewset asks for a policy.
 """
 
 from wagtail.permission_policies import BasePermissionPolicy
 
-from cms.admin_access import coordinated_hubs, users_who_coordinate
+from cms.admin.access import coordinated_hubs, users_who_coordinate
 from cms.permissions import is_site_administrator
 from partners.models import Partner, Partnership, PartnerTerms
 from partners.permissions import can_decide_partnership, can_manage_hub_partners

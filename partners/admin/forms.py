@@ -7,7 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from cms.admin_access import coordinated_hubs
+from cms.admin.access import coordinated_hubs
 from partners.models import PARTNERSHIP_TRANSITIONS, PartnershipStatus, PartnerTerms
 from partners.services import REASON_REQUIRED
 from partners.validators import normalise_organisation_number

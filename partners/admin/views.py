@@ -17,7 +17,7 @@ from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.admin_access import coordinated_hubs, forbidden
+from cms.admin.access import coordinated_hubs, forbidden
 from cms.forms import add_service_errors
 from cms.models import HubPage
 from partners import selectors

@@ -25,7 +25,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.rich_text import RichText
 
-from cms.admin_access import coordinated_hubs, forbidden
+from cms.admin.access import coordinated_hubs, forbidden
 from cms.forms import add_service_errors
 from partners import selectors, services
 from partners.admin.forms import PartnerAdminForm, PartnershipDecisionForm, PartnerTermsForm, decisions_for

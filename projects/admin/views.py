@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.admin_access import coordinated_hubs, forbidden
+from cms.admin.access import coordinated_hubs, forbidden
 from projects.models import ProjectIndexPage, ProjectPage, ReportingFreshness
 
 REPORT_URL_NAME = "projects_admin_overdue"

@@ -49,6 +49,8 @@ DIRECTORY_TARGETS = ("directory", "directory_filtered")
 # Pages whose query count must not grow with the data (the projects issue: at most 15 queries).
 PROJECT_TARGETS = ("projects", "projects_filtered", "projects_every_filter", "project")
 PROJECT_QUERY_LIMIT = 15
+# Found in the summary of every project the benchmark seeds.
+SEARCH_WORD = "ytelsesmåling"
 
 
 @dataclass
@@ -204,6 +206,8 @@ def _prepare() -> None:
 
 
 def _seed_and_count(args) -> tuple[list[Target], object, int, str, dict]:
+    from django.core.management import call_command
+
     from projects.models import ProjectIndexPage, ProjectPage
     from tests.bench.seed import approved_count, seed_partners, seed_site
     from tests.bench.seed_projects import heavy_project_fill, live_project_count, seed_projects
@@ -229,6 +233,14 @@ def _seed_and_count(args) -> tuple[list[Target], object, int, str, dict]:
         # The read-only API: 50 projects with goals, targets, partners and outcomes per response.
         Target("api_projects", "API /api/v1/projects, 50 per page", f"/api/v1/projects?hub={hub.pk}"),
         Target("api_projects_goal", "API projects, ?goal=13&status=active", "/api/v1/projects?goal=13&status=active"),
+        # Site search: a word in every benchmark project's summary (every project matches, the
+        # worst case for facets), and the same narrowed to the hub's active projects.
+        Target("search", f"search, ?q={SEARCH_WORD}", f"/search/?q={urllib.parse.quote(SEARCH_WORD)}"),
+        Target(
+            "search_filtered",
+            "search, + hub, type and status",
+            f"/search/?q={urllib.parse.quote(SEARCH_WORD)}&hub={hub.pk}&type=project&status=active",
+        ),
     ]
     client = _client()
     small_projects = live_project_count(project_index)
@@ -255,6 +267,10 @@ def _seed_and_count(args) -> tuple[list[Target], object, int, str, dict]:
     heavy_project_fill(project, gallery=1, updates=1)
     heavy.status_small, heavy.queries_small, _size = _count_queries(client, heavy.path)
     heavy_project_fill(project)
+    _step("Indexing for search (manage.py update_index: seeding leaves the index out)")
+    indexing_started = time.monotonic()
+    call_command("update_index", verbosity=0)
+    print(f"  indexed in {time.monotonic() - indexing_started:.0f} s", flush=True)
     _step("Rendering every directory page once in-process (renditions, query counts)")
     pages = max(1, math.ceil(approved_count(hub) / 24))
     page_queries = {_count_queries(client, f"{index.url}?page={number}")[1] for number in range(1, pages + 1)}

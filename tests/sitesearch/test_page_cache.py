@@ -1,0 +1,33 @@
+"""Anonymous visitors' search pages are cached per full URL, and never outlive a change."""
+
+import pytest
+
+from tests.sitesearch.factories import search_world_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_pages_are_cached_per_full_url_and_refreshed_by_changes(client):
+    world = search_world_create()
+    first = client.get("/search/", {"q": "bærekraft"})
+    assert first["X-Dugnad-Cache"] == "miss"
+    assert not first.cookies  # nothing per visitor: no CSRF or session cookie
+    assert client.get("/search/", {"q": "bærekraft"})["X-Dugnad-Cache"] == "hit"
+    other = client.get("/search/", {"q": "bærekraft", "type": "project"})
+    assert other["X-Dugnad-Cache"] == "miss"
+    assert "Grønne Hender" not in other.content.decode()
+
+    world.partner.name = "Blå Hender"
+    world.partner.save()
+    again = client.get("/search/", {"q": "bærekraft"})
+    assert again["X-Dugnad-Cache"] == "miss"
+    assert "Blå Hender" in again.content.decode()
+
+
+def test_logged_in_visitors_are_never_served_from_the_cache(client):
+    search_world_create()
+    client.get("/search/", {"q": "bærekraft"})
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(verified=True))
+    assert client.get("/search/", {"q": "bærekraft"}).get("X-Dugnad-Cache") != "hit"
