@@ -5,6 +5,7 @@ Views translate between HTTP and the selectors; what is public is decided in
 """
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,7 +37,13 @@ def _download(request, hubs: list[selectors.PublicHub], dataset: str, fmt: str, 
     make_form, make_queryset, make_rows = EXPORTS[dataset]
     form = make_form(request.GET, hubs)
     rows = make_rows(make_queryset(hubs, form), hubs)
-    return exports.download_response(fmt=fmt, columns=COLUMNS[dataset], rows=rows, filename=filename)
+    return exports.download_response(
+        fmt=fmt,
+        columns=COLUMNS[dataset],
+        rows=rows,
+        filename=filename,
+        asynchronous=isinstance(request, ASGIRequest),
+    )
 
 
 def download(request, dataset: str, fmt: str):

@@ -5,6 +5,7 @@ import json
 import tracemalloc
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -177,3 +178,31 @@ def test_list_pages_link_to_their_downloads_with_the_filters(client, hub, conten
     assert f'href="/opendata/{hub.slug}/projects.json?goal=13"' in page
     page = client.get(f"/{hub.slug}/partners/").content.decode()
     assert f'href="/opendata/{hub.slug}/partners.csv"' in page
+
+
+def test_under_asgi_a_download_is_sent_in_batches_as_it_is_made():
+    """Django reads a synchronous streaming body whole before sending it under ASGI; ours is read a
+    batch at a time, so the first batch leaves before the later rows are made."""
+    rows_made = []
+
+    def rows():
+        for number in range(2000):
+            rows_made.append(number)
+            yield {"title": f"Prosjekt {number}"}
+
+    response = exports.download_response(
+        fmt="csv", columns=("title",), rows=rows(), filename="projects", asynchronous=True
+    )
+    assert response.is_async
+
+    async def read():
+        parts = response.streaming_content
+        first = await anext(parts)
+        made_before_first_was_sent = len(rows_made)
+        return first, made_before_first_was_sent, [part async for part in parts]
+
+    first, made_before_first_was_sent, rest = async_to_sync(read)()
+    assert made_before_first_was_sent < 2000
+    lines = (first + b"".join(rest)).decode("utf-8").removeprefix("\ufeff").splitlines()
+    assert lines[0] == "title"
+    assert lines[1:] == [f"Prosjekt {number}" for number in range(2000)]
