@@ -25,6 +25,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -119,6 +120,9 @@ class Command(BaseCommand):
             hub_menu_seed(hub=hub)
             if documented:
                 set_documented_passwords()
+        # Search index updates are background tasks, and the worker may not run yet: index the demo
+        # now, so that its search finds everything at once.
+        call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (fictional): {hub.title} at {hub.url}"))
         if documented:
             self.stdout.write("\n".join(login_lines()))
