@@ -13,8 +13,17 @@ from tests.e2e.harness import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# Pages every page may link to: the front page, the goals, accounts, language and one's own organisations.
+# Pages every page may link to: the front page, the goals, accounts, language, one's own organisations
+# and the open data of every hub.
 SITE_WIDE = ("/goals/", "/accounts/", "/i18n/", "/partners/mine/", "/notifications/")
+SITE_WIDE_PAGES = ("/", "/opendata/")
+
+
+def _hub_addresses(hub: HubPage) -> tuple[str, ...]:
+    """Where a hub's pages may link besides its own tree: its open data and its share / embed page."""
+    return (hub.url, f"/opendata/{hub.slug}/", f"/embed/{hub.pk}/")
+
+
 LINKS_JS = """() => Array.from(document.querySelectorAll(
     'header a[href], nav a[href], footer a[href], main a[href]'), (a) => a.href)"""
 
@@ -60,7 +69,7 @@ def test_each_hub_links_only_into_itself_and_shows_its_own_contact(page, live_as
                     continue
                 path = parts.path
                 assert not path.startswith(other.url), f"{url} links into the other hub: {href}"
-                assert path == "/" or path.startswith(hub.url) or path.startswith(site_wide), f"{url}: {href}"
+                assert path in SITE_WIDE_PAGES or path.startswith((*_hub_addresses(hub), *site_wide)), f"{url}: {href}"
         # The hub's own menu lists its sections.
         page.goto(hub.url)
         # At least five links: the hub, projects, partners, forum, the goals.
