@@ -42,8 +42,8 @@ def _site(context) -> Site | None:
     return Site.find_for_request(request) if request is not None else None
 
 
-def _hub(context) -> HubPage | None:
-    """The hub the page being rendered belongs to, or None on a site-wide page."""
+def hub_in_context(context) -> HubPage | None:
+    """The hub the page being rendered belongs to, or None on a site-wide page (higher apps' tags use it too)."""
     hub = context.get("hub")
     if isinstance(hub, HubPage):
         return hub
@@ -54,7 +54,7 @@ def _hub(context) -> HubPage | None:
 @register.simple_tag(takes_context=True)
 def current_hub(context) -> HubPage | None:
     """The hub of the page being rendered (the header's search box searches it), or None."""
-    return _hub(context)
+    return hub_in_context(context)
 
 
 def _hub_menu(hub_id: int, request, language: str) -> list[dict]:
@@ -74,7 +74,7 @@ def navigation_links(context) -> list[dict]:
         return []
     request = context.get("request")
     language = current_language()
-    hub = _hub(context)
+    hub = hub_in_context(context)
     if hub is not None:
         return versioned(f"navigation:hub:{hub.pk}:{site.pk}:{language}", lambda: _hub_menu(hub.pk, request, language))
     return versioned(
@@ -93,7 +93,7 @@ def footer_settings(context) -> dict:
     if site is None:
         return {}
     request = context.get("request")
-    hub = _hub(context)
+    hub = hub_in_context(context)
     if hub is not None:
         return {
             "heading": hub.title,

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from cms.models import HubPage
+from cms.templatetags.site_tags import hub_in_context
 
 register = template.Library()
 
@@ -15,25 +15,17 @@ register = template.Library()
 _NOT_FILTERS = {"page"}
 
 
-def _hub(context) -> HubPage | None:
-    hub = context.get("hub")
-    if isinstance(hub, HubPage):
-        return hub
-    get_hub = getattr(context.get("page"), "get_hub", None)
-    return get_hub() if callable(get_hub) else None
-
-
 @register.simple_tag(takes_context=True)
 def open_data_url(context) -> str:
     """The open-data page of the hub being shown, or the site's on a page outside every hub."""
-    hub = _hub(context)
+    hub = hub_in_context(context)
     return reverse("opendata_hub", args=[hub.slug]) if hub is not None else reverse("opendata_index")
 
 
 @register.inclusion_tag("opendata/includes/list_downloads.html", takes_context=True)
 def open_data_downloads(context, dataset: str) -> dict:
     """ "Download as CSV / JSON" for a hub's project list or partner directory, keeping its filters."""
-    hub = _hub(context)
+    hub = hub_in_context(context)
     request = context.get("request")
     if hub is None or request is None:
         return {"links": None}
