@@ -8,7 +8,9 @@ chosen a language.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock, LinkListBlock
 from cms.languages import in_language
@@ -68,13 +71,17 @@ class HubSectionMixin:
         return super().get_view_restrictions() if restrictions is None else restrictions
 
     def serve(self, request, *args, **kwargs):
+        return self._serve_in_language(request, lambda: super(HubSectionMixin, self).serve(request, *args, **kwargs))
+
+    def _serve_in_language(self, request, respond):
+        """``respond()`` in the visitor's chosen language, or else in the hub's default language."""
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if not (chosen and translation.check_for_language(chosen)):
             hub = self.get_hub()
             if hub is not None and hub.default_language:
                 translation.activate(hub.default_language)
                 request.LANGUAGE_CODE = hub.default_language
-        response = super().serve(request, *args, **kwargs)
+        response = respond()
         # The same URL answers in different languages depending on the cookie.
         patch_vary_headers(response, ("Cookie",))
         return response
@@ -131,6 +138,13 @@ class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSecti
     """
 
     municipality = models.CharField(_("municipality"), max_length=120)
+    municipality_number = models.CharField(
+        _("municipality number"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{4}$", _("Enter the four digits of the municipality number."))],
+        help_text=_("Four digits, for example 1508 for Ålesund: picks the municipality's figures in statistics."),
+    )
     introduction = RichTextField(_("introduction"), features=INTRO_RICH_TEXT_FEATURES, blank=True)
     introduction_nn = RichTextField(
         _("introduction in Nynorsk"),
@@ -208,6 +222,7 @@ class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSecti
     content_panels = [
         *Page.content_panels,
         FieldPanel("municipality"),
+        FieldPanel("municipality_number"),
         FieldPanel("introduction"),
         MultiFieldPanel(
             [FieldPanel("introduction_nn"), FieldPanel("introduction_en")],
@@ -262,6 +277,23 @@ class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSecti
 
     def get_hub(self):
         return self
+
+    def route(self, request, path_components):
+        from cms.hub_routes import hub_route_match
+
+        match = hub_route_match(path_components) if path_components else None
+        if match is None:
+            return super().route(request, path_components)
+        if not self.live:
+            raise Http404
+        view, args, kwargs = match
+        return RouteResult(self, args=(view, *args), kwargs=kwargs)
+
+    def serve(self, request, *args, **kwargs):
+        if args and callable(args[0]):
+            view, *view_args = args
+            return self._serve_in_language(request, lambda: view(request, self, *view_args, **kwargs))
+        return super().serve(request, *args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -143,6 +143,13 @@ class ProjectPage(NormalisedSearchMixin, HubSectionMixin, Page):
         "goals.Goal", verbose_name=_("further goals"), blank=True, related_name="further_projects"
     )
     targets = ParentalManyToManyField("goals.Target", verbose_name=_("targets"), blank=True, related_name="projects")
+    indicators = ParentalManyToManyField(
+        "indicators.Indicator",
+        verbose_name=_("indicators"),
+        blank=True,
+        related_name="projects",
+        help_text=_("The hub's municipal indicators this project aims to move."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.IDEA)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)

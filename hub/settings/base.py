@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "goals",
     "cms",
     "partners",
+    "indicators",
     "projects",
     "discussions",
     "opendata",
