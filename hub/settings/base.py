@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "embeds",
     "sitesearch",
     "notifications",
+    "reviews",
     "hub.relay",
     # Wagtail
     "wagtail.contrib.forms",
