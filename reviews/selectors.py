@@ -121,7 +121,7 @@ class IndicatorEntry:
 
     @property
     def versus_reference(self) -> str | None:
-        """"above", "below" or "equal": the last value against the reference in the same year."""
+        """ "above", "below" or "equal": the last value against the reference in the same year."""
         if self.last_value is None or self.reference_value is None:
             return None
         if self.last_value > self.reference_value:

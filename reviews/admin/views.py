@@ -78,9 +78,7 @@ def _render(hub: HubPage, form: ReviewPeriodForm, *, for_pdf: bool) -> str:
     language = form.cleaned_data["lang"]
     with translation.override(language):
         review = review_draft(hub, form.period, today=timezone.localdate())
-        return render_to_string(
-            "reviews/review.html", {"review": review, "language": language, "for_pdf": for_pdf}
-        )
+        return render_to_string("reviews/review.html", {"review": review, "language": language, "for_pdf": for_pdf})
 
 
 def review_html_view(request, hub_id: int):

@@ -72,7 +72,8 @@ def review_scene_create() -> ReviewScene:
         status=ProjectStatus.ACTIVE,
     )
     emissions = outcome_create(harbour, title="Utslipp", unit="tonn CO₂", baseline=100, target_value=40)
-    first = update_create(harbour, lead, date(2024, 5, 1), "<p>Vi har <strong>koblet</strong> første skip &amp; ferje.</p>")
+    first_text = "<p>Vi har <strong>koblet</strong> første skip &amp; ferje.</p>"
+    first = update_create(harbour, lead, date(2024, 5, 1), first_text)
     second = update_create(harbour, school, date(2025, 9, 1), "<p>Elevene målte støy.</p><ul><li>Lavere</li></ul>")
     later = update_create(harbour, lead, date(2026, 3, 1), "<p>Etter perioden.</p>")
     update_create(harbour, lead, date(2022, 3, 1), "<p>Gammel rapport.</p>")

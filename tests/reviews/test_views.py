@@ -108,9 +108,7 @@ def test_a_period_that_is_not_one_is_refused(client, scene, coordinator):
 
 def test_the_form_links_to_the_page_and_the_pdf(client, scene, coordinator):
     form = client.get(reverse("reviews_admin_form"))
-    chosen = client.get(
-        reverse("reviews_admin_form"), {"hub": scene.hub.pk, "start": 2024, "end": 2025, "lang": "nn"}
-    )
+    chosen = client.get(reverse("reviews_admin_form"), {"hub": scene.hub.pk, "start": 2024, "end": 2025, "lang": "nn"})
 
     assert form.status_code == 200
     assert "Draft the review" in form.content.decode()
