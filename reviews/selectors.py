@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from html import unescape
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -172,30 +172,25 @@ def plain_excerpt(html: str, words: int = QUOTE_WORDS) -> str:
     return Truncator(text).words(words, truncate="…")
 
 
-def _projects(hub: HubPage, period: Period) -> list[ProjectPage]:
-    """The hub's public projects whose dates overlap the period (open ends count as overlapping)."""
+def _projects(hub: HubPage, period: Period) -> QuerySet[ProjectPage]:
+    """The hub's public projects whose dates overlap the period (open ends count as overlapping).
+
+    Returned as a query: the other reads use it as a subquery rather than a list of ids, which
+    would grow with the data (and meet the database's limit on parameters).
+    """
     starts_in_time = Q(start_date__isnull=True) | Q(start_date__lte=period.end)
     ends_in_time = Q(end_date__isnull=True) | Q(end_date__gte=period.start)
-    return list(
-        ProjectPage.objects.filter(published_q())
-        .descendant_of(hub)
-        .filter(starts_in_time & ends_in_time)
-        .select_related("lead_partner")
-        .prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.only("pk", "number")),
-            Prefetch("partners", queryset=Partner.objects.only("pk", "name").order_by("name")),
-        )
-        .order_by("title", "pk")
-    )
+    return ProjectPage.objects.filter(published_q()).descendant_of(hub).filter(starts_in_time & ends_in_time)
 
 
-def _outcomes(projects: list[ProjectPage], period: Period) -> dict[int, list[OutcomeProgress]]:
+def _outcomes(projects: QuerySet[ProjectPage], period: Period) -> dict[int, list[OutcomeProgress]]:
     """Each project's outcomes with the latest measurement on or before the period's end."""
-    outcomes = list(Outcome.objects.filter(project__in=projects).order_by("project_id", "sort_order", "pk"))
+    project_ids = projects.values("pk")
+    outcomes = list(Outcome.objects.filter(project__in=project_ids).order_by("project_id", "sort_order", "pk"))
     latest: dict[int, OutcomeMeasurement] = {}
-    measurements = OutcomeMeasurement.objects.filter(outcome__in=outcomes, measured_on__lte=period.end).order_by(
-        "measured_on", "pk"
-    )
+    measurements = OutcomeMeasurement.objects.filter(
+        outcome__project__in=project_ids, measured_on__lte=period.end
+    ).order_by("measured_on", "pk")
     for measurement in measurements:
         latest[measurement.outcome_id] = measurement
     by_project: dict[int, list[OutcomeProgress]] = defaultdict(list)
@@ -215,10 +210,10 @@ def _outcomes(projects: list[ProjectPage], period: Period) -> dict[int, list[Out
     return by_project
 
 
-def _quotes(projects: list[ProjectPage], period: Period) -> dict[int, list[Quote]]:
+def _quotes(projects: QuerySet[ProjectPage], period: Period) -> dict[int, list[Quote]]:
     """The newest progress updates of each project in the period, as short attributed excerpts."""
     updates = (
-        ProgressUpdate.objects.filter(project__in=projects, reported_on__range=(period.start, period.end))
+        ProgressUpdate.objects.filter(project__in=projects.values("pk"), reported_on__range=(period.start, period.end))
         .select_related("partner")
         .only("project_id", "reported_on", "text", "partner__name")
         .order_by("-reported_on", "-pk")
@@ -240,10 +235,10 @@ def _indicators(hub: HubPage, period: Period) -> list[IndicatorEntry]:
         .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("pk", "number")))
         .order_by("code")
     )
-    series_list = list(Series.objects.filter(indicator__in=indicators).order_by("is_reference", "region_code"))
+    series_list = list(Series.objects.filter(indicator__hub=hub).order_by("is_reference", "region_code"))
     values: dict[int, list[Value]] = defaultdict(list)
     for value in Value.objects.filter(
-        series__in=series_list, year__gte=period.start.year, year__lte=period.end.year
+        series__indicator__hub=hub, year__gte=period.start.year, year__lte=period.end.year
     ).order_by("year"):
         values[value.series_id].append(value)
     own: dict[int, Series] = {}
@@ -296,9 +291,17 @@ def _annex_partners(hub: HubPage, projects: list[ProjectEntry]) -> list[AnnexPar
 def review_draft(hub: HubPage, period: Period, *, today: date) -> Review:
     """Everything the review shows, in a fixed number of queries. Call it in the review's language
     only for the labels it keeps (status and kind labels are translated when read)."""
-    pages = _projects(hub, period)
-    outcomes = _outcomes(pages, period)
-    quotes = _quotes(pages, period)
+    in_period = _projects(hub, period)
+    pages = list(
+        in_period.select_related("lead_partner")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.only("pk", "number")),
+            Prefetch("partners", queryset=Partner.objects.only("pk", "name").order_by("name")),
+        )
+        .order_by("title", "pk")
+    )
+    outcomes = _outcomes(in_period, period)
+    quotes = _quotes(in_period, period)
     goal_by_pk = {goal.pk: goal for goal in goal_catalogue()}
     projects = []
     for page in pages:
