@@ -27,13 +27,16 @@ def static_file_path(url: str) -> str | None:
     name = unquote(parts.path[len(settings.STATIC_URL) :])
     if not name or ".." in name.split("/"):
         return None
+    # The source tree first (fresh under DEBUG), then the collected files (hashed names in production).
+    found = finders.find(name)
+    if isinstance(found, str):
+        return found
     try:
         if staticfiles_storage.exists(name):
             return staticfiles_storage.path(name)
     except (NotImplementedError, ValueError):
         pass
-    found = finders.find(name)
-    return found if isinstance(found, str) else None
+    return None
 
 
 class StaticFilesFetcher(URLFetcher):

@@ -134,3 +134,15 @@ def test_the_pdf_fetcher_reads_only_our_static_files():
     assert b"@page" in fetcher.fetch(BASE_URL + "static/css/print-review.css").read()
     with pytest.raises(ValueError):
         fetcher.fetch("http://169.254.169.254/latest/meta-data/")
+
+
+def test_the_pdf_fetcher_reads_collected_files_under_their_hashed_names(settings, tmp_path):
+    """In production ``{% static %}`` names the collected, hashed copy, which only STATIC_ROOT holds."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "print-review.0123abcd.css").write_text("@page { size: a4; }")
+
+    path = static_file_path(BASE_URL + "static/css/print-review.0123abcd.css")
+
+    assert path == str(tmp_path / "css" / "print-review.0123abcd.css")
+    assert static_file_path(BASE_URL + "static/css/missing.0123abcd.css") is None
