@@ -26,6 +26,7 @@ from reviews.selectors import review_draft
 FORM_URL_NAME = "reviews_admin_form"
 HTML_URL_NAME = "reviews_admin_html"
 PDF_URL_NAME = "reviews_admin_pdf"
+QUERY_KEYS = ("from", "to", "lang")
 
 
 class ReviewFormView(WagtailAdminTemplateMixin, TemplateView):
@@ -74,11 +75,16 @@ def _draft(request, hub_id: int):
     return (hub, form), None
 
 
-def _render(hub: HubPage, form: ReviewPeriodForm, *, for_pdf: bool) -> str:
+def _render(request, hub: HubPage, form: ReviewPeriodForm, *, for_pdf: bool) -> str:
     language = form.cleaned_data["lang"]
+    context = {
+        "language": language,
+        "for_pdf": for_pdf,
+        "pdf_url": f"{reverse(PDF_URL_NAME, args=[hub.pk])}?{urlencode({key: request.GET[key] for key in QUERY_KEYS})}",
+    }
     with translation.override(language):
-        review = review_draft(hub, form.period, today=timezone.localdate())
-        return render_to_string("reviews/review.html", {"review": review, "language": language, "for_pdf": for_pdf})
+        context["review"] = review_draft(hub, form.period, today=timezone.localdate())
+        return render_to_string("reviews/review.html", context)
 
 
 def review_html_view(request, hub_id: int):
@@ -87,7 +93,7 @@ def review_html_view(request, hub_id: int):
     if refusal:
         return refusal
     hub, form = draft
-    response = HttpResponse(_render(hub, form, for_pdf=False))
+    response = HttpResponse(_render(request, hub, form, for_pdf=False))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -99,7 +105,7 @@ def review_pdf_view(request, hub_id: int):
         return refusal
     hub, form = draft
     period = form.period
-    response = HttpResponse(render_pdf(_render(hub, form, for_pdf=True)), content_type="application/pdf")
+    response = HttpResponse(render_pdf(_render(request, hub, form, for_pdf=True)), content_type="application/pdf")
     filename = f"vlr-{slugify_no(hub.title) or hub.pk}-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -62,6 +62,8 @@ def test_the_english_draft_says_what_it_is_and_shows_the_data(client, scene, coo
     assert "Kommunen som tenesteytar" in html
     assert "Søker AS" not in html  # not an approved partner
     assert "css/print-review.css" in html
+    pdf = reverse("reviews_admin_pdf", args=[scene.hub.pk]) + "?from=2024&amp;to=2025&amp;lang=en"
+    assert f'href="{pdf}"' in html
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn"])
@@ -90,6 +92,7 @@ def test_the_pdf_holds_the_drafts_text_on_a4_pages(client, scene, coordinator):
     assert "DRAFT to edit" in text
     assert "Landstrøm i havna" in text
     assert "Husholdningsavfall per innbygger" in text
+    assert "Back to the local review form" not in text
     # The print stylesheet was read: A4 pages, and each goal (3) and the annex start a page after
     # the cover and summary.
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
