@@ -4,9 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import Goal
+from goals.models import Goal, Target
 from goals.models import Indicator as UnIndicator
-from goals.models import Target
 from indicators.models import Dimension, Indicator, Perspective, Quality
 from indicators.services import IMPORT_MAX_BYTES
 

@@ -75,7 +75,7 @@ class Command(BaseCommand):
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (fixed https URL)
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 data = response.read(IMPORT_MAX_BYTES + 1)
         except urllib.error.HTTPError as error:
             raise CommandError(f"SSB answered {error.code} {error.reason} for table {table_id}.") from error
