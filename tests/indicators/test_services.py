@@ -373,3 +373,15 @@ def test_perspective_names_are_unique_in_a_hub(hub, coordinator):
     assert added.sort_order == 50
     services.perspective_update(perspective=added, actor=coordinator, name="Innbyggerne", sort_order=5)
     assert Perspective.objects.filter(hub=hub).first().name == "Innbyggerne"
+
+
+def test_an_import_that_changes_figures_replaces_the_content_version_and_one_that_does_not_keeps_it(hub, coordinator):
+    from cms.page_cache import content_version
+
+    before = content_version()
+    services.indicators_import_csv(hub=hub, file=csv_upload(good_lines()), actor=coordinator, dry_run=False)
+    after_import = content_version()
+    assert after_import != before
+    services.indicators_import_csv(hub=hub, file=csv_upload(good_lines()), actor=coordinator, dry_run=False)
+    services.indicators_import_csv(hub=hub, file=csv_upload(good_lines()), actor=coordinator, dry_run=True)
+    assert content_version() == after_import
