@@ -197,3 +197,22 @@ def test_a_coordinator_of_two_hubs_chooses_the_hub(client, hub, other_hub):
     assert response.status_code == 200
     # The Bergen hub's number is 4601: every row of this file is a reference there.
     assert response.context["result"].ok
+
+
+def test_a_site_administrator_sees_every_hub_and_can_narrow_to_one(client, hub, other_hub):
+    indicator_create(hub, code="MINE", name="Vår indikator")
+    indicator_create(other_hub, code="THEIRS", name="Deres indikator")
+    client.force_login(in_english(UserFactory(verified=True, superuser=True)))
+
+    page = client.get(reverse(INDEX)).content.decode()
+    assert "Vår indikator" in page and "Deres indikator" in page and 'name="hub"' in page
+    page = client.get(reverse(INDEX) + f"?hub={other_hub.pk}").content.decode()
+    assert "Deres indikator" in page and "Vår indikator" not in page
+    assert reverse("indicators_admin_perspectives", args=[other_hub.pk]) in page
+
+
+def test_the_menu_shows_indicators_to_coordinators_only(client, logged_in):
+    assert reverse(INDEX) in logged_in.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(in_english(UserFactory(verified=True, superuser=False, is_staff=True)))
+    response = client.get(reverse("wagtailadmin_home"))
+    assert reverse(INDEX) not in response.content.decode()
