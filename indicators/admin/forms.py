@@ -19,8 +19,17 @@ class IndicatorsImportForm(forms.Form):
     hub = HubChoiceField(label=_("Hub"), queryset=None, empty_label=None)
     file = forms.FileField(
         label=_("File (CSV or JSON-stat)"),
+        required=False,
         help_text=_("At most %(size)s MB.") % {"size": IMPORT_MAX_BYTES // (1024 * 1024)},
     )
+    # Set by the confirmation after a clean check: the file the server kept (never a path).
+    upload = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("upload") and "file" not in self.errors:
+            self.add_error("file", _("Choose a file."))
+        return cleaned
 
     def __init__(self, *args, hubs, **kwargs):
         super().__init__(*args, **kwargs)

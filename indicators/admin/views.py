@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.admin.access import coordinated_hubs, forbidden
 from cms.forms import add_service_errors
 from indicators import selectors, services
+from indicators.admin import uploads
 from indicators.admin.access import can_use_indicators_admin, hub_for, indicator_for, perspective_for
 from indicators.admin.forms import IndicatorClassifyForm, IndicatorsImportForm, PerspectiveForm
 from indicators.models import Perspective
@@ -101,10 +102,22 @@ class IndicatorsImportView(_AdminView, FormView):
 
     def form_valid(self, form):
         hub = form.cleaned_data["hub"]
+        chosen = form.cleaned_data.get("file")
+        kept = None
+        if chosen is None:
+            # Confirming a check: the file the server kept for this person and hub.
+            kept = uploads.upload_get(user=self.request.user, hub=hub, token=form.cleaned_data.get("upload") or "")
+            if kept is None:
+                form.add_error(
+                    "file",
+                    _("The checked file is no longer kept (after %(minutes)s minutes). Choose it again.")
+                    % {"minutes": uploads.UPLOAD_MINUTES},
+                )
+                return self.form_invalid(form)
         dry_run = self.request.POST.get("action") != "import"
         try:
             result = services.indicators_import(
-                hub=hub, file=form.cleaned_data["file"], actor=self.request.user, dry_run=dry_run
+                hub=hub, file=chosen if chosen is not None else kept.as_file(), actor=self.request.user, dry_run=dry_run
             )
         except PermissionDenied:
             return forbidden(self.request)
@@ -113,11 +126,20 @@ class IndicatorsImportView(_AdminView, FormView):
             return self.form_invalid(form)
         summary = services.import_summary(result)
         if result.written:
+            if kept is not None:
+                uploads.upload_forget(user=self.request.user, hub=hub, token=kept.token)
             messages.success(self.request, summary)
             return redirect(index_url(hub))
+        if result.ok and dry_run and kept is None:
+            kept = uploads.upload_keep(user=self.request.user, hub=hub, file=chosen)
         return self.render_to_response(
             self.get_context_data(
-                form=self.form_class(hubs=self.hubs, initial={"hub": hub.pk}), result=result, summary=summary, hub=hub
+                form=self.form_class(hubs=self.hubs, initial={"hub": hub.pk}),
+                result=result,
+                summary=summary,
+                hub=hub,
+                kept=kept if result.ok else None,
+                kept_minutes=uploads.UPLOAD_MINUTES,
             )
         )
 

@@ -216,3 +216,30 @@ def test_the_menu_shows_indicators_to_coordinators_only(client, logged_in):
     client.force_login(in_english(UserFactory(verified=True, superuser=False, is_staff=True)))
     response = client.get(reverse("wagtailadmin_home"))
     assert reverse(INDEX) not in response.content.decode()
+
+
+def test_after_a_clean_check_the_kept_file_is_imported_without_a_second_upload(logged_in, hub, client):
+    response = logged_in.post(reverse(IMPORT), {"hub": hub.pk, "file": csv_upload(LINES), "action": "check"})
+    kept = response.context["kept"]
+    assert kept is not None and 'id="import-confirm"' in response.content.decode()
+    assert not Indicator.objects.exists()
+
+    # Nobody else can use the token.
+    intruder = in_english(coordinator_create(hub))
+    other = client.__class__()
+    other.force_login(intruder)
+    response = other.post(reverse(IMPORT), {"hub": hub.pk, "upload": kept.token, "action": "import"})
+    assert response.status_code == 200 and "no longer kept" in " ".join(response.context["form"].errors["file"])
+    assert not Indicator.objects.exists()
+
+    response = logged_in.post(reverse(IMPORT), {"hub": hub.pk, "upload": kept.token, "action": "import"})
+    assert response.status_code == 302
+    assert Value.objects.filter(series__indicator__hub=hub).count() == 2
+    # Used once: the token is forgotten.
+    response = logged_in.post(reverse(IMPORT), {"hub": hub.pk, "upload": kept.token, "action": "import"})
+    assert response.status_code == 200
+
+
+def test_posting_without_a_file_asks_for_one(logged_in, hub):
+    response = logged_in.post(reverse(IMPORT), {"hub": hub.pk, "action": "check"})
+    assert response.status_code == 200 and "Choose a file." in response.context["form"].errors["file"]
