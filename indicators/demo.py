@@ -73,8 +73,9 @@ DESCRIPTION = "Fiktive demodata: tallene er oppdiktet for å vise hvordan indika
 
 def seed_demo_extend(hub, stdout) -> None:
     if not hub.municipality_number:
+        # Through a published revision: the page editor opens the latest revision, which must have it too.
         hub.municipality_number = DEMO_MUNICIPALITY_NUMBER
-        hub.save(update_fields=["municipality_number"])
+        hub.save_revision().publish()
     with (DEMO_DATA / "indicators.csv").open("rb") as file:
         result = indicators_import_csv(hub=hub, file=file, actor=None, dry_run=False)
     with (DEMO_DATA / "ssb-example.json").open("rb") as file:

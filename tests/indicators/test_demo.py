@@ -17,6 +17,7 @@ def test_the_demo_hub_gets_classified_fictional_indicators_once():
 
     hub.refresh_from_db()
     assert hub.municipality_number == "1599"
+    assert hub.get_latest_revision_as_object().municipality_number == "1599"
     indicators = Indicator.objects.filter(hub=hub)
     assert set(indicators.values_list("code", flat=True)) == set(CLASSIFICATION)
     assert all(indicator.fictional for indicator in indicators)
