@@ -1,0 +1,1 @@
+"""The coordinators' side of indicators in the Wagtail admin (see DEVELOPERS.md)."""

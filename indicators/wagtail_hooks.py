@@ -1,0 +1,40 @@
+"""Indicators in the Wagtail admin: the "Indicators" menu and its views (see ``indicators.admin``)."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from indicators.admin import views as admin_views
+from indicators.admin.access import can_use_indicators_admin
+
+
+@hooks.register("register_admin_urls")
+def register_indicators_admin_urls():
+    return [
+        path("indicators/", admin_views.IndicatorsIndexView.as_view(), name=admin_views.INDEX_URL_NAME),
+        path("indicators/import/", admin_views.IndicatorsImportView.as_view(), name="indicators_admin_import"),
+        path("indicators/<int:pk>/", admin_views.IndicatorClassifyView.as_view(), name="indicators_admin_edit"),
+        path(
+            "indicators/hubs/<int:hub_id>/perspectives/",
+            admin_views.PerspectivesView.as_view(),
+            name="indicators_admin_perspectives",
+        ),
+        path(
+            "indicators/perspectives/<int:pk>/",
+            admin_views.PerspectiveEditView.as_view(),
+            name="indicators_admin_perspective_edit",
+        ),
+    ]
+
+
+class IndicatorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_use_indicators_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_indicators_menu_item():
+    return IndicatorsMenuItem(
+        _("Indicators"), reverse(admin_views.INDEX_URL_NAME), name="indicators", icon_name="table", order=320
+    )
