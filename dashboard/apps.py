@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "dashboard"
+    label = "dashboard"
+    verbose_name = _("Dashboard")
+
+    def ready(self):
+        from dashboard import receivers
+
+        receivers.connect()
