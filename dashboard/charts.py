@@ -11,7 +11,12 @@ from projects.selectors import goal_catalogue
 
 def goal_labels() -> list[dict]:
     return [
-        {"number": goal.number, "short": str(goal.number), "title": f"{goal.number}. {goal.short_name}", "css_class": goal.css_class}
+        {
+            "number": goal.number,
+            "short": str(goal.number),
+            "title": f"{goal.number}. {goal.short_name}",
+            "css_class": goal.css_class,
+        }
         for goal in goal_catalogue()
     ]
 
@@ -26,7 +31,9 @@ def coverage_chart(figures: HubFigures, chart_id: str = "dashboard-coverage") ->
             label=f"{item.number}. {goals[item.number].short_name}",
             css_class=goals[item.number].css_class,
             segments=[
-                bars.Segment(key=status, label=label, value=item.projects_by_status[status], css_class=f"status-{status}")
+                bars.Segment(
+                    key=status, label=label, value=item.projects_by_status[status], css_class=f"status-{status}"
+                )
                 for status, label in ProjectStatus.choices
             ],
         )
@@ -35,7 +42,8 @@ def coverage_chart(figures: HubFigures, chart_id: str = "dashboard-coverage") ->
     busiest = max(figures.coverage, key=lambda item: item.projects)
     description = _(
         "Projects per goal, each bar divided by status in the order of the legend. "
-        "%(projects)s published projects; most of them pursue goal %(goal)s (%(count)s). The table below has every number."
+        "%(projects)s published projects; goal %(goal)s has the most (%(count)s). "
+        "The table below has every number."
     ) % {"projects": figures.projects, "goal": busiest.number, "count": busiest.projects}
     return bars.stacked_bar_chart(chart_id, _("Projects per goal, by status"), description, rows, legend)
 
@@ -76,10 +84,13 @@ def activity_charts(figures: HubFigures) -> list[bars.Chart]:
     charts = []
     for number, (attribute, title) in enumerate(series, start=1):
         columns = [
-            bars.Column(label=month.month.strftime("%m.%y"), value=getattr(month, attribute)) for month in figures.months
+            bars.Column(label=month.month.strftime("%m.%y"), value=getattr(month, attribute))
+            for month in figures.months
         ]
         total = sum(column.value for column in columns)
-        description = _("%(total)s in the last %(months)s months, one column per month; the table below has every number.") % {
+        description = _(
+            "%(total)s in the last %(months)s months, one column per month; the table below has every number."
+        ) % {
             "total": total,
             "months": len(columns),
         }

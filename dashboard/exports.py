@@ -36,7 +36,13 @@ def csv_text(columns: Iterable[str], rows: Iterable[Iterable]) -> str:
 def section_table(figures: HubFigures, section: str) -> tuple[list[str], list[list]]:
     """The columns and rows of one section."""
     if section == "coverage":
-        columns = ["goal", "projects", *(f"projects_{status}" for status in ProjectStatus.values), "partners", "targets"]
+        columns = [
+            "goal",
+            "projects",
+            *(f"projects_{status}" for status in ProjectStatus.values),
+            "partners",
+            "targets",
+        ]
         rows = [
             [
                 item.number,

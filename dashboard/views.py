@@ -1,4 +1,4 @@
-"""The hub dashboard (``<hub>/dashboard/``, a hub route), its CSV files, and the comparison across hubs (``/dashboard/``).
+"""The hub dashboard (``<hub>/dashboard/``, a hub route), its CSV files, and the hubs compared (``/dashboard/``).
 
 Public and the same for every visitor, except that a hub's coordinators also see which approved
 partners take part in no project (everyone else sees the count).
@@ -85,7 +85,10 @@ def comparison(request):
             "id": "compare-coverage",
             "caption": _("Published projects per goal"),
             "rows": [
-                (f"{goal.number}. {goal.short_name}", [figures.coverage[goal.number - 1].projects for _hub, figures in hubs])
+                (
+                    f"{goal.number}. {goal.short_name}",
+                    [figures.coverage[goal.number - 1].projects for _hub, figures in hubs],
+                )
                 for goal in goals
             ]
             + [(_("All projects"), [figures.projects for _hub, figures in hubs])],
@@ -131,7 +134,10 @@ def comparison(request):
             "id": "compare-indicators",
             "caption": _("Municipal indicators per goal"),
             "rows": [
-                (f"{goal.number}. {goal.short_name}", [figures.indicators_by_goal.get(goal.number, 0) for _hub, figures in hubs])
+                (
+                    f"{goal.number}. {goal.short_name}",
+                    [figures.indicators_by_goal.get(goal.number, 0) for _hub, figures in hubs],
+                )
                 for goal in goals
             ]
             + [(_("All indicators"), [figures.indicators for _hub, figures in hubs])],

@@ -244,7 +244,9 @@ class HeatTable:
         return [{"label": label, "cells": cells} for label, cells in zip(self.labels, self.cells, strict=True)]
 
 
-def heat_table(caption: str, labels: list[dict], matrix: list[list[float]], *, include_diagonal: bool = False) -> HeatTable:
+def heat_table(
+    caption: str, labels: list[dict], matrix: list[list[float]], *, include_diagonal: bool = False
+) -> HeatTable:
     """Shade the cells of ``matrix`` relative to its largest value off the diagonal (the diagonal, a
     goal with itself, is the number of projects with the goal and would flatten every other shade)."""
     size = len(labels)

@@ -95,7 +95,9 @@ def scene_create() -> Scene:
     other = project_create(other_index, title="Molde-prosjekt", primary_goal=goal(13), lead_partner=p3)
 
     # Progress updates: two in March 2026 on public projects; one on the draft and one too old.
-    update1 = ProgressUpdate.objects.create(project=pr1, partner=p1, reported_on=datetime.date(2026, 3, 3), text="<p>x</p>")
+    update1 = ProgressUpdate.objects.create(
+        project=pr1, partner=p1, reported_on=datetime.date(2026, 3, 3), text="<p>x</p>"
+    )
     ProgressUpdate.objects.create(project=pr2, partner=p2, reported_on=datetime.date(2026, 3, 20), text="<p>x</p>")
     ProgressUpdate.objects.create(project=draft, partner=p3, reported_on=datetime.date(2026, 3, 5), text="<p>x</p>")
     ProgressUpdate.objects.create(project=pr1, partner=p1, reported_on=datetime.date(2023, 1, 1), text="<p>x</p>")

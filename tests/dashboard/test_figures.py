@@ -105,7 +105,12 @@ TARGET = datetime.date(2027, 1, 1)  # 365 days
 def test_outcome_state_follows_the_straight_line_with_a_tolerance(value, measured_on, state):
     assert (
         outcome_state(
-            baseline=Decimal(0), target_value=Decimal(100), target_date=TARGET, start=START, value=value, measured_on=measured_on
+            baseline=Decimal(0),
+            target_value=Decimal(100),
+            target_date=TARGET,
+            start=START,
+            value=value,
+            measured_on=measured_on,
         )
         == state
     )

@@ -39,7 +39,7 @@ def test_the_dashboard_shows_charts_tables_and_csv_links(client, scene):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('<svg class="chart__svg" role="img"') == 1 + 4 + 2  # coverage, 4 activity, partners, outcomes
-    assert "<title id=\"dashboard-coverage-title\">" in html
+    assert '<title id="dashboard-coverage-title">' in html
     for section in ("coverage", "together", "activity", "partners", "outcomes", "indicators"):
         assert f'href="{scene.hub.url}dashboard/csv/{section}/"' in html
     assert f'href="{scene.hub.url}indicators/"' in html
