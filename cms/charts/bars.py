@@ -21,6 +21,8 @@ without JavaScript.
 import math
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+
 WIDTH = 720
 LABEL_WIDTH = 220
 VALUE_WIDTH = 56
@@ -114,7 +116,9 @@ def _ticks(maximum: float, plot_width: float, count: int = 4) -> list[dict]:
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """An axis label in the active language's format (2,5 in Norwegian); geometry is never localised
+    (the templates switch localisation off: SVG lengths need a decimal point)."""
+    return number_format(int(value)) if float(value).is_integer() else number_format(value, decimal_pos=1)
 
 
 def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], *, width: int = WIDTH) -> Chart:

@@ -1,7 +1,10 @@
 """The geometry of the server-drawn bar charts (cms.charts.bars) and their templates' accessibility markup."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from cms.charts import bars
 
@@ -28,7 +31,16 @@ def test_bar_chart_rows_widths_and_value_positions():
     assert [bar.y for bar in chart.rows] == [bars.TOP, bars.TOP + bars.ROW_HEIGHT, bars.TOP + 2 * bars.ROW_HEIGHT]
     assert chart.rows[0].text_x == bars.LABEL_WIDTH + plot + 4
     assert chart.height == bars.TOP + 3 * bars.ROW_HEIGHT + 24
-    assert [tick["label"] for tick in chart.ticks] == ["0", "2.5", "5", "7.5", "10"]
+    with translation.override("nb"):
+        assert bars._number(2.5) == "2,5"
+    with translation.override("en"):
+        assert [tick["label"] for tick in bars.bar_chart("c", "T", "D", [bars.Bar("a", 10)]).ticks] == [
+            "0",
+            "2.5",
+            "5",
+            "7.5",
+            "10",
+        ]
 
 
 def test_stacked_segments_follow_each_other_and_label_only_wide_ones():
@@ -70,3 +82,14 @@ def test_templates_give_svg_a_title_and_description_and_no_style():
     assert '<desc id="my-chart-desc">Described</desc>' in html
     assert "&lt;b&gt;" in html and "style" not in html
     assert ">3</text>" in html  # the value is written, not only drawn
+
+
+def test_svg_lengths_keep_a_decimal_point_in_norwegian():
+    """Norwegian formats write 2,5; an SVG length with a comma is an error in the browser."""
+    columns = [bars.Column("01", 3), bars.Column("02", 7)]
+    with translation.override("nb"):
+        html = render_to_string(
+            "components/charts/column_chart.html", {"chart": bars.column_chart("k", "T", "D", columns, width=701)}
+        )
+    assert re.findall(r'(?:x|y|width|height)="[0-9]+,[0-9]', html) == []
+    assert re.search(r'x="[0-9]+\.[0-9]+"', html)
