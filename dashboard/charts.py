@@ -69,8 +69,8 @@ def outcome_chart(figures: HubFigures, state_labels: dict[str, str]) -> bars.Cha
     description = ngettext(
         "%(count)s committed outcome: how many are on track, behind or not reported.",
         "%(count)s committed outcomes: how many are on track, behind or not reported.",
-        len(figures.outcomes),
-    ) % {"count": len(figures.outcomes)}
+        sum(figures.outcome_counts.values()),
+    ) % {"count": sum(figures.outcome_counts.values())}
     return bars.bar_chart("dashboard-outcomes", _("Outcomes"), description, rows)
 
 

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cms.models import HubPage
@@ -114,6 +113,7 @@ class HubFigures:
     months: list[Month]
     partners: list[PartnerRow]
     partners_by_kind: dict[str, int]
+    # The first OUTCOME_LINKS outcomes of each state (``outcome_counts`` counts them all; ``outcome_rows`` lists all).
     outcomes: list[OutcomeRow]
     indicators_by_goal: dict[int, int]
     indicators: int
@@ -175,12 +175,97 @@ def outcome_state(
     return ON_TRACK if achieved >= expected - ON_TRACK_TOLERANCE else BEHIND
 
 
+def _per_month(queryset, field: str, month_list: list[datetime.date], *, aware: bool) -> dict[datetime.date, int]:
+    """Rows of ``queryset`` per month by ``field``, in one query: a conditional count per month
+    (plain comparisons on an indexed column, on SQLite and PostgreSQL alike, where truncating every
+    row's date to its month would call a function per row)."""
+    bounds = [*month_list, _next_month(month_list[-1])]
+    if aware:
+        bounds = [timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) for day in bounds]
+    window = {f"{field}__gte": bounds[0], f"{field}__lt": bounds[-1]}
+    counts = (
+        queryset.filter(**window)
+        .order_by()
+        .aggregate(
+            **{
+                f"m{number}": Count(
+                    "pk", filter=Q(**{f"{field}__gte": bounds[number], f"{field}__lt": bounds[number + 1]})
+                )
+                for number in range(len(month_list))
+            }
+        )
+    )
+    return {month: counts[f"m{number}"] for number, month in enumerate(month_list)}
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + 1, 1, 1) if day.month == 12 else datetime.date(day.year, day.month + 1, 1)
+
+
 def _public_projects(hub: HubPage):
     return ProjectPage.objects.filter(published_q(), path__startswith=hub.path, depth__gt=hub.depth)
 
 
 def _project_url(hub: HubPage, hub_url: str, url_path: str) -> str:
     return hub_url + url_path[len(hub.url_path) :]
+
+
+def _outcome_rows(hub: HubPage, project_ids) -> list[OutcomeRow]:
+    """The outcomes of the hub's public projects with their latest measurement and state, in one query."""
+    latest = OutcomeMeasurement.objects.filter(outcome=OuterRef("pk")).order_by("-measured_on", "-pk")
+    hub_url = hub.url or ""
+    outcomes = []
+    for outcome in (
+        Outcome.objects.filter(project_id__in=project_ids)
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_on=Subquery(latest.values("measured_on")[:1]),
+        )
+        .values(
+            "title",
+            "unit",
+            "baseline",
+            "target_value",
+            "target_date",
+            "latest_value",
+            "latest_on",
+            "project__title",
+            "project__url_path",
+            "project__start_date",
+            "project__first_published_at",
+        )
+        .order_by("project__title", "project_id", "sort_order", "pk")
+    ):
+        published = outcome["project__first_published_at"]
+        start = outcome["project__start_date"] or (timezone.localdate(published) if published else None)
+        value = outcome["latest_value"]
+        measured_on = outcome["latest_on"]
+        if isinstance(measured_on, str):  # SQLite gives a subquery's date as text
+            measured_on = datetime.date.fromisoformat(measured_on)
+        if value is not None and not isinstance(value, Decimal):
+            value = Decimal(str(value))
+        outcomes.append(
+            OutcomeRow(
+                title=outcome["title"],
+                unit=outcome["unit"],
+                project_title=outcome["project__title"],
+                project_url=_project_url(hub, hub_url, outcome["project__url_path"]),
+                state=outcome_state(
+                    baseline=outcome["baseline"],
+                    target_value=outcome["target_value"],
+                    target_date=outcome["target_date"],
+                    start=start,
+                    value=value,
+                    measured_on=measured_on,
+                ),
+                baseline=outcome["baseline"],
+                target_value=outcome["target_value"],
+                target_date=outcome["target_date"],
+                value=value,
+                measured_on=measured_on,
+            )
+        )
+    return outcomes
 
 
 def _compute(hub: HubPage, today: datetime.date) -> HubFigures:
@@ -254,33 +339,16 @@ def _compute(hub: HubPage, today: datetime.date) -> HubFigures:
             months[month_start(start_date)].started += 1
         if status == ProjectStatus.COMPLETED and end_date and end_date >= first and month_start(end_date) in months:
             months[month_start(end_date)].completed += 1
-    for month, count in (
-        ProgressUpdate.objects.filter(project_id__in=project_ids, reported_on__gte=first)
-        .annotate(month=TruncMonth("reported_on"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .values_list("month", "count")
-        .order_by()
-    ):
-        if month_start(month) in months:
-            months[month_start(month)].updates += count
+    for month, count in _per_month(
+        ProgressUpdate.objects.filter(project_id__in=project_ids), "reported_on", month_list, aware=False
+    ).items():
+        months[month].updates = count
     forum_public = ForumIndexPage.objects.filter(published_q(), path__startswith=hub.path).exists()
     in_threads = Q(thread__project_id__in=project_ids)
     if forum_public:
         in_threads |= Q(thread__project__isnull=True, thread__hub_id=hub.pk)
-    start_of_window = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    for month, count in (
-        visible_comments()
-        .filter(in_threads, created_at__gte=start_of_window)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .values_list("month", "count")
-        .order_by()
-    ):
-        day = month.date() if isinstance(month, datetime.datetime) else month
-        if month_start(day) in months:
-            months[month_start(day)].comments += count
+    for month, count in _per_month(visible_comments().filter(in_threads), "created_at", month_list, aware=True).items():
+        months[month].comments = count
 
     # Partners.
     participating = set().union(*partners_of.values()) if partners_of else set()
@@ -290,61 +358,12 @@ def _compute(hub: HubPage, today: datetime.date) -> HubFigures:
     ]
     partners_by_kind = Counter(partner.kind for partner in partners)
 
-    # Outcomes with their latest measurement.
-    latest = OutcomeMeasurement.objects.filter(outcome=OuterRef("pk")).order_by("-measured_on", "-pk")
-    hub_url = hub.url or ""
+    # Outcomes: every one counted; the first OUTCOME_LINKS of each state kept for the page's links.
+    all_outcomes = _outcome_rows(hub, project_ids)
+    outcome_counts = Counter(row.state for row in all_outcomes)
     outcomes = []
-    for outcome in (
-        Outcome.objects.filter(project_id__in=project_ids)
-        .annotate(
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_on=Subquery(latest.values("measured_on")[:1]),
-        )
-        .values(
-            "title",
-            "unit",
-            "baseline",
-            "target_value",
-            "target_date",
-            "latest_value",
-            "latest_on",
-            "project__title",
-            "project__url_path",
-            "project__start_date",
-            "project__first_published_at",
-        )
-        .order_by("project__title", "project_id", "sort_order", "pk")
-    ):
-        published = outcome["project__first_published_at"]
-        start = outcome["project__start_date"] or (timezone.localdate(published) if published else None)
-        value = outcome["latest_value"]
-        measured_on = outcome["latest_on"]
-        if isinstance(measured_on, str):  # SQLite gives a subquery's date as text
-            measured_on = datetime.date.fromisoformat(measured_on)
-        if value is not None and not isinstance(value, Decimal):
-            value = Decimal(str(value))
-        outcomes.append(
-            OutcomeRow(
-                title=outcome["title"],
-                unit=outcome["unit"],
-                project_title=outcome["project__title"],
-                project_url=_project_url(hub, hub_url, outcome["project__url_path"]),
-                state=outcome_state(
-                    baseline=outcome["baseline"],
-                    target_value=outcome["target_value"],
-                    target_date=outcome["target_date"],
-                    start=start,
-                    value=value,
-                    measured_on=measured_on,
-                ),
-                baseline=outcome["baseline"],
-                target_value=outcome["target_value"],
-                target_date=outcome["target_date"],
-                value=value,
-                measured_on=measured_on,
-            )
-        )
-    outcome_counts = Counter(row.state for row in outcomes)
+    for state in OUTCOME_STATES:
+        outcomes += [row for row in all_outcomes if row.state == state][:OUTCOME_LINKS]
 
     # Municipal indicators per goal.
     indicators_by_goal = {
@@ -377,6 +396,15 @@ def hub_figures(hub: HubPage, *, language: str, today: datetime.date | None = No
     """The dashboard's figures for ``hub``, from the versioned cache (never stale; see the module)."""
     today = today or timezone.localdate()
     return versioned(f"dashboard:{hub.pk}:{language}:{today.isoformat()}", lambda: _compute(hub, today))
+
+
+def outcome_rows(hub: HubPage, *, today: datetime.date | None = None) -> list[OutcomeRow]:
+    """Every outcome of the hub's public projects (the CSV download), from the versioned cache."""
+    today = today or timezone.localdate()
+    return versioned(
+        f"dashboard-outcomes:{hub.pk}:{today.isoformat()}",
+        lambda: _outcome_rows(hub, _public_projects(hub).values("pk")),
+    )
 
 
 def public_hubs() -> list[HubPage]:

@@ -4,6 +4,8 @@ Public and the same for every visitor, except that a hub's coordinators also see
 partners take part in no project (everyone else sees the count).
 """
 
+import dataclasses
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -28,14 +30,9 @@ def hub_dashboard(request, hub):
     outcome_groups = []
     for state in selectors.OUTCOME_STATES:
         rows = [row for row in figures.outcomes if row.state == state]
+        count = figures.outcome_counts[state]
         outcome_groups.append(
-            {
-                "state": state,
-                "label": state_labels[state],
-                "count": len(rows),
-                "rows": rows[: selectors.OUTCOME_LINKS],
-                "more": max(0, len(rows) - selectors.OUTCOME_LINKS),
-            }
+            {"state": state, "label": state_labels[state], "count": count, "rows": rows, "more": count - len(rows)}
         )
     context = {
         "hub": hub,
@@ -69,6 +66,8 @@ def hub_dashboard_csv(request, hub, section: str):
     if section not in exports.SECTIONS:
         raise Http404
     figures = selectors.hub_figures(hub, language=get_language())
+    if section == "outcomes":
+        figures = dataclasses.replace(figures, outcomes=selectors.outcome_rows(hub))  # all, not only the page's
     columns, rows = exports.section_table(figures, section)
     response = HttpResponse(exports.csv_text(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{hub.slug}-dashboard-{section}.csv"'
