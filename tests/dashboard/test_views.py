@@ -81,8 +81,12 @@ def test_a_private_hubs_dashboard_is_behind_its_restriction_and_not_compared(cli
     assert "Ålesund" in html and "Molde" in html
 
 
-def test_the_comparison_page_has_one_column_per_public_hub(client, scene):
+def test_the_comparison_page_has_one_column_per_public_hub(client, scene, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get("/dashboard/").content.decode()
+    # Hubs by title: Molde (one project), Ålesund (three).
+    assert '<th scope="row">All projects</th><td>1</td><td>3</td>' in html
+    assert '<th scope="row">In at least one project</th><td>0</td><td>2</td>' in html
     assert html.count('<th scope="col"><a class="ds-link" href="') == 5 * 2  # five tables, two hubs
     assert f'href="{scene.hub.url}dashboard/"' in html
 
