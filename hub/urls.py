@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("opendata/", include("opendata.urls")),
     path("embed/", include("embeds.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("discussions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "api",
     "embeds",
     "sitesearch",
+    "dashboard",
     "notifications",
     "reviews",
     "hub.relay",

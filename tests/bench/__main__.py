@@ -1,7 +1,8 @@
 """``python -m tests.bench``: the page benchmark (``tests.bench.run``); with ``--live``, the websocket
 delivery benchmark instead (``tests.bench.live``); with ``--digests``, the digest e-mail benchmark
 (``tests.bench.digests``); with ``--comment-post``, a comment POST with and without followers
-(``tests.bench.comment_post``)."""
+(``tests.bench.comment_post``); with ``--dashboard``, a hub's dashboard with 5,000 projects and 100,000
+comments (``tests.bench.dashboard``)."""
 
 import sys
 
@@ -15,12 +16,16 @@ elif "--digests" in argv:
 elif "--comment-post" in argv:
     argv.remove("--comment-post")
     from tests.bench.comment_post import main
+elif "--dashboard" in argv:
+    argv.remove("--dashboard")
+    from tests.bench.dashboard import main
 else:
     from tests.bench.run import main
 
     if "-h" in argv or "--help" in argv:
         print("With --live: the websocket delivery benchmark instead (python -m tests.bench --live --help).")
         print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).")
-        print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).\n")
+        print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).")
+        print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).\n")
 
 sys.exit(main(argv))
