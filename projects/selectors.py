@@ -152,6 +152,13 @@ def projects_for_goal(goal) -> QuerySet[ProjectPage]:
     return _for_cards(_sorted(_published().filter(_serving_goal(goal)), SORT_NEWEST))
 
 
+def projects_for_indicator(indicator, hub: HubPage) -> QuerySet[ProjectPage]:
+    """Live public projects of ``hub`` that aim to move ``indicator``, newest first."""
+    return _for_cards(
+        _sorted(_published().descendant_of(hub).filter(pk__in=_through_ids("indicators", indicator=indicator)), SORT_NEWEST)
+    )
+
+
 def projects_for_partner(partner) -> QuerySet[ProjectPage]:
     """Live public projects ``partner`` leads or takes part in, newest first."""
     return _for_cards(_sorted(_published().filter(_with_partner(partner)), SORT_NEWEST))
