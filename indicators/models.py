@@ -111,17 +111,17 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @property
-    def url_key(self) -> str:
-        """The indicator's part of its address: its code, or ``_<id>`` for a code Wagtail's page
-        addresses cannot carry (they allow letters, digits, ``_`` and ``-`` only)."""
-        return self.code if URL_SAFE_CODE.fullmatch(self.code) else f"_{self.pk}"
-
     def get_absolute_url(self) -> str:
         """``<hub>/indicators/<code>/`` (a hub route): give lists their hub (``select_related`` or the one
         they know) so that this asks nothing."""
         hub_url = self.hub.url
         return f"{hub_url}indicators/{self.url_key}/" if hub_url else ""
+
+    @property
+    def url_key(self) -> str:
+        """The indicator's part of its address: its code, or ``_<id>`` for a code Wagtail's page
+        addresses cannot carry (they allow letters, digits, ``_`` and ``-`` only)."""
+        return self.code if URL_SAFE_CODE.fullmatch(self.code) else f"_{self.pk}"
 
 
 class Series(models.Model):

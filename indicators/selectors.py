@@ -141,7 +141,9 @@ def hub_indicator(hub: HubPage, key: str) -> Indicator | None:
     if key.startswith("_") and key[1:].isdigit():
         lookup |= Q(pk=int(key[1:]))
     candidates = list(
-        _with_series(Indicator.objects.filter(lookup, hub=hub)).prefetch_related("targets__goal", "un_indicators__target")
+        _with_series(Indicator.objects.filter(lookup, hub=hub)).prefetch_related(
+            "targets__goal", "un_indicators__target"
+        )
     )
     # A code that is the key wins over an id (a code cannot look like another indicator's "_<id>" key).
     indicator = next((one for one in candidates if one.code == key), None) or next(iter(candidates), None)
@@ -158,9 +160,7 @@ def indicators_for_goal(goal: Goal) -> list[tuple[HubPage, list[Indicator]]]:
     hubs = {hub.pk: hub for hub in HubPage.objects.filter(published_q()).defer_streamfields()}
     if not hubs:
         return []
-    indicators = _with_series(
-        Indicator.objects.filter(goals=goal, hub_id__in=list(hubs)).order_by("hub_id", "code")
-    )
+    indicators = _with_series(Indicator.objects.filter(goals=goal, hub_id__in=list(hubs)).order_by("hub_id", "code"))
     by_hub: dict[int, list[Indicator]] = {}
     for indicator in indicators:
         hub = hubs[indicator.hub_id]

@@ -142,4 +142,3 @@ def indicator_csv(request, hub, code):
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{hub.slug}-{slugify_no(indicator.code)}.csv"'
     return response
-

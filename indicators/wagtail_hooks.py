@@ -1,4 +1,5 @@
-"""The indicators' public pages below each hub (``cms.hub_routes``). Wagtail serves only addresses of\nletters, digits, ``_`` and ``-`` ending in ``/``: hence ``csv/`` rather than ``data.csv``."""
+"""The indicators' public pages below each hub (``cms.hub_routes``). Wagtail serves only addresses of
+letters, digits, ``_`` and ``-`` ending in ``/``: hence ``csv/`` rather than ``data.csv``."""
 
 from django.urls import path
 from wagtail import hooks

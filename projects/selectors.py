@@ -162,7 +162,9 @@ def hub_indicator_choices(hub: HubPage) -> QuerySet[Indicator] | None:
 def projects_for_indicator(indicator, hub: HubPage) -> QuerySet[ProjectPage]:
     """Live public projects of ``hub`` that aim to move ``indicator``, newest first."""
     return _for_cards(
-        _sorted(_published().descendant_of(hub).filter(pk__in=_through_ids("indicators", indicator=indicator)), SORT_NEWEST)
+        _sorted(
+            _published().descendant_of(hub).filter(pk__in=_through_ids("indicators", indicator=indicator)), SORT_NEWEST
+        )
     )
 
 
@@ -233,7 +235,8 @@ def _child_of_any(hubs: QuerySet[HubPage]) -> Q:
 
 def project_page_context(page: ProjectPage, hub: HubPage | None = None, *, preview: bool = False) -> dict:
     """Everything a project page shows beyond the page's own fields, prefetched: a fixed number of
-    queries (nine, one for a main image and one for the indicators it names) whatever the size of the gallery, the outcomes' history or the updates.
+    queries (nine, one for a main image and one for the indicators it names, if any) whatever the size of
+    the gallery, the outcomes' history or the updates.
 
     Returns ``hero_image``, ``gallery_images`` and the updates' pictures with their renditions
     (``HERO_IMAGE_RENDITION``, ``GALLERY_IMAGE_RENDITION``, ``GALLERY_FULL_RENDITION``,
@@ -241,8 +244,9 @@ def project_page_context(page: ProjectPage, hub: HubPage | None = None, *, previ
     measured values oldest first), ``progress_updates`` (newest first, each with ``images`` and
     ``measurements``), ``goals`` (the further goals), ``targets``, ``partners`` (participating),
     ``approved_partner_ids`` (those of the lead and participating partners that are approved in
-    ``hub``), ``links`` and ``indicators`` (the hub's indicators the project aims to move). The page's ``primary_goal`` and ``lead_partner`` are loaded with the
-    others, and its ``partners`` are set in memory, so the permission checks ask no more.
+    ``hub``), ``links`` and ``indicators`` (the hub's indicators the project aims to move). The
+    page's ``primary_goal`` and ``lead_partner`` are loaded with the others, and its ``partners`` are
+    set in memory, so the permission checks ask no more.
 
     A ``preview`` (a draft shown in the admin) takes goals, targets, partners and links from the
     page in hand, which holds the draft's values, rather than from the database.

@@ -1,4 +1,5 @@
-"""Project lists for pages of lower apps (goal pages, partner pages, indicator pages, "My organisations", a hub's home page).
+"""Project lists for pages of lower apps (goal pages, partner pages, indicator pages, "My organisations",
+a hub's home page).
 
 goals, partners and cms never import projects: their templates load these tags instead, so the
 dependency points from projects down to them.

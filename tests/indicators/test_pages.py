@@ -51,14 +51,25 @@ def test_the_list_groups_indicators_by_goal_with_latest_value_and_trend(client, 
         higher_is_better=True,
         fictional=True,
     )
-    indicator_create(hub, code="WASTE", name="Household waste per person", goals=[goal(12)], values={2021: 400, 2022: 420}, higher_is_better=False)
+    indicator_create(
+        hub,
+        code="WASTE",
+        name="Household waste per person",
+        goals=[goal(12)],
+        values={2021: 400, 2022: 420},
+        higher_is_better=False,
+    )
     indicator_create(hub, code="LONE", name="Unclassified one", values={})
 
     response = client.get(f"{hub.url}indicators/")
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.index("Share of renewable energy") < html.index("Household waste per person") < html.index("Unclassified one")
+    assert (
+        html.index("Share of renewable energy")
+        < html.index("Household waste per person")
+        < html.index("Unclassified one")
+    )
     assert "45.5 % in 2021" in html
     assert "Share of renewable energy" in html
     assert "rising (better)" in html  # more renewable energy is progress
@@ -109,7 +120,7 @@ def test_the_detail_shows_classification_chart_table_and_csv_link(client, hub):
     assert 'role="img"' in html and 'aria-labelledby="indicator-chart-title indicator-chart-desc"' in html
     assert "Ålesund: from 38 % in 2019 to 45 % in 2022. Norge: from 50 % in 2019 to 55 % in 2022." in html
     assert "line-chart__series--own" in html and "line-chart__series--ref-1" in html
-    assert "<th scope=\"row\">2021</th><td class=\"numeric\">–</td><td class=\"numeric\">53</td>" in html
+    assert '<th scope="row">2021</th><td class="numeric">–</td><td class="numeric">53</td>' in html
     assert "style=" not in html.split("<main", 1)[1]
     assert f'href="{indicator.get_absolute_url()}csv/"' in html
 
@@ -125,7 +136,16 @@ def test_the_csv_holds_every_series_value_by_value(client, hub):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
-    assert rows[0] == ["indicator_code", "indicator_name", "unit", "region_code", "region", "reference", "year", "value"]
+    assert rows[0] == [
+        "indicator_code",
+        "indicator_name",
+        "unit",
+        "region_code",
+        "region",
+        "reference",
+        "year",
+        "value",
+    ]
     body = [(row[3], row[4], row[5], row[6], row[7]) for row in rows[1:]]
     assert ("1508", "Ålesund", "no", "2020", "40.5") in body
     assert ("1508", "Ålesund", "no", "2021", "41") in body
@@ -183,7 +203,7 @@ def test_an_unpublished_hub_has_no_indicator_pages(client, hub):
 
 def _data(hub, index, *, indicators: int, years: int, projects: int):
     created = []
-    for number in range(indicators):
+    for _number in range(indicators):
         created.append(
             indicator_create(
                 hub,
@@ -210,9 +230,7 @@ def test_query_counts_do_not_grow_with_indicators_values_or_projects(client):
     at_small = _queries(client, small.get_absolute_url())
     at_large = _queries(client, large.get_absolute_url())
     assert at_small == at_large <= 15
-    assert _queries(client, small.get_absolute_url() + "csv/") == _queries(
-        client, large.get_absolute_url() + "csv/"
-    )
+    assert _queries(client, small.get_absolute_url() + "csv/") == _queries(client, large.get_absolute_url() + "csv/")
 
 
 def test_goal_pages_show_each_public_hubs_indicators_for_the_goal(client, hub):
