@@ -266,3 +266,19 @@ def test_a_code_that_cannot_be_an_address_is_reached_by_its_id(client, hub):
     response = client.get(indicator.get_absolute_url())
     assert response.status_code == 200
     assert "Emissions" in response.content.decode()
+
+
+def test_a_changed_value_is_never_served_stale_from_the_page_cache(client, hub, settings):
+    settings.DUGNAD_PAGE_CACHE = True
+    indicator = indicator_create(hub, code="ENERGY", values={2020: 40, 2021: 45})
+    url = f"{hub.url}indicators/"
+    assert "45 % in 2021" in client.get(url).content.decode()
+    assert client.get(url)["X-Dugnad-Cache"] == "hit"
+
+    latest = indicator.series.get().values.get(year=2021)
+    latest.value = 47
+    latest.save()
+
+    response = client.get(url)
+    assert response["X-Dugnad-Cache"] == "miss"
+    assert "47 % in 2021" in response.content.decode()
