@@ -217,7 +217,7 @@ def proposal_detail(request, index: ProjectIndexPage, page_id: int):
             "targets": sorted(draft.targets.all(), key=lambda target: target.sort_key),
             "partners": sorted(draft.partners.all(), key=lambda partner: partner.name),
             "links": list(draft.links.all()),
-            "indicators": sorted(draft.indicators.all(), key=lambda indicator: indicator.name),
+            "indicators": _with_hub(draft.indicators.all(), index.get_hub()),
             "approved_partner_ids": set(_approved_partners(index.get_hub()).values_list("pk", flat=True)),
         },
     )
@@ -290,6 +290,14 @@ def body_markdown(project: ProjectPage) -> str:
         if text:
             parts.append(text)
     return "\n\n".join(parts)
+
+
+def _with_hub(indicators, hub) -> list:
+    """The hub's indicators among ``indicators``, by name, each given ``hub`` for its address."""
+    own = sorted((one for one in indicators if hub is not None and one.hub_id == hub.pk), key=lambda one: one.name)
+    for indicator in own:
+        indicator.hub = hub
+    return own
 
 
 def proposal_initial(project: ProjectPage) -> dict:

@@ -29,10 +29,6 @@ def hub():
     return hub_create(title="Ålesund", municipality="Ålesund", municipality_number="1508", default_language="en")
 
 
-def _get(client, url):
-    return client.get(url, HTTP_ACCEPT_LANGUAGE="en", headers={"cookie": "django_language=en"})
-
-
 def _queries(client, url) -> int:
     client.get(url)  # fills the versioned cache (site, menus, restrictions)
     with CaptureQueriesContext(connection) as captured:

@@ -122,3 +122,14 @@ def test_the_project_page_links_its_indicators_in_one_query_more(client, scene, 
     # is for projects that name no indicator; naming some costs one query, however many.
     assert without <= PROJECT_PAGE_QUERIES
     assert with_indicators == without + 1
+
+
+def test_the_proposers_view_of_a_proposal_lists_its_indicators(client, scene):
+    energy = indicator_create(scene.hub, code="ENERGY", name="Share of renewable energy")
+    page = services.project_propose(**proposal_fields(scene, indicators=[energy]))
+    client.force_login(scene.proposer)
+
+    with translation.override("en"):
+        html = client.get(f"{scene.index.url}proposals/{page.pk}/")
+
+    assert f'href="{scene.hub.url}indicators/ENERGY/">Share of renewable energy</a>' in html.content.decode()
