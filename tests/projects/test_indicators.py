@@ -133,3 +133,17 @@ def test_the_proposers_view_of_a_proposal_lists_its_indicators(client, scene):
         html = client.get(f"{scene.index.url}proposals/{page.pk}/")
 
     assert f'href="{scene.hub.url}indicators/ENERGY/">Share of renewable energy</a>' in html.content.decode()
+
+
+def test_the_admin_edit_page_renders_with_the_hubs_indicators_only(client, scene):
+    indicator_create(scene.hub, name="Share of renewable energy")
+    indicator_create(scene.other_hub, name="Molde's waste")
+    project = project_create(scene.index)
+    client.force_login(scene.coordinator)
+
+    response = client.get(f"/admin/pages/{project.pk}/edit/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Share of renewable energy" in html
+    assert "Molde&#x27;s waste" not in html and "Molde's waste" not in html
