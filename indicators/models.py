@@ -7,14 +7,18 @@ from, and whether it is fit for that purpose. An indicator holds one or more ser
 values: the municipality's own and, optionally, reference series (the county, the country).
 """
 
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 region_code_validator = RegexValidator(
     r"^[0-9A-Za-z]{1,12}$", _("Enter a region code of letters and digits, such as 1507 or 0 for the whole country.")
 )
+
+
+URL_SAFE_CODE = re.compile(r"[\w-]+")
 
 
 class Dimension(models.TextChoices):
@@ -108,7 +112,16 @@ class Indicator(models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:detail", kwargs={"hub_id": self.hub_id, "code": self.code})
+        """``<hub>/indicators/<code>/`` (a hub route): give lists their hub (``select_related`` or the one
+        they know) so that this asks nothing."""
+        hub_url = self.hub.url
+        return f"{hub_url}indicators/{self.url_key}/" if hub_url else ""
+
+    @property
+    def url_key(self) -> str:
+        """The indicator's part of its address: its code, or ``_<id>`` for a code Wagtail's page
+        addresses cannot carry (they allow letters, digits, ``_`` and ``-`` only)."""
+        return self.code if URL_SAFE_CODE.fullmatch(self.code) else f"_{self.pk}"
 
 
 class Series(models.Model):

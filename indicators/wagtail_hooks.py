@@ -1,10 +1,13 @@
-"""Indicators in the Wagtail admin: the "Indicators" menu and its views (see ``indicators.admin``)."""
+"""Indicators in the Wagtail admin (the "Indicators" menu and its views, see ``indicators.admin``) and
+the public pages below each hub (``cms.hub_routes``). Wagtail serves only addresses of letters,
+digits, ``_`` and ``-`` ending in ``/``: hence ``csv/`` rather than ``data.csv``."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from indicators import views
 from indicators.admin import views as admin_views
 from indicators.admin.access import can_use_indicators_admin
 
@@ -38,3 +41,12 @@ def register_indicators_menu_item():
     return IndicatorsMenuItem(
         _("Indicators"), reverse(admin_views.INDEX_URL_NAME), name="indicators", icon_name="table", order=320
     )
+
+
+@hooks.register("register_hub_routes")
+def indicator_routes():
+    return [
+        path("indicators/", views.indicator_list, name="indicator_list"),
+        path("indicators/<str:code>/", views.indicator_detail, name="indicator_detail"),
+        path("indicators/<str:code>/csv/", views.indicator_csv, name="indicator_csv"),
+    ]

@@ -62,6 +62,11 @@ class PartnerMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+class IndicatorMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class ProjectFilterForm(forms.Form):
     """The project list's filters; an unknown value is ignored rather than an error (links get old)."""
 
@@ -169,6 +174,13 @@ class ProjectProposalForm(MarkdownPreviewMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Approved partners of this hub that take part."),
     )
+    indicators = IndicatorMultipleChoiceField(
+        label=_("Indicators this project aims to move"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The hub's municipal indicators, if the project is meant to change one of them."),
+    )
     location = forms.CharField(label=_("Location"), required=False, max_length=200, validators=[reject_markup])
     contact_name = forms.CharField(
         label=_("Contact person"), required=False, max_length=120, validators=[reject_markup]
@@ -193,8 +205,13 @@ class ProjectProposalForm(MarkdownPreviewMixin, forms.Form):
     def body_text_preview(self) -> str | None:
         return self.markdown_preview("body_text")
 
-    def __init__(self, *args, goals, targets, lead_partners, partners, **kwargs):
+    def __init__(self, *args, goals, targets, lead_partners, partners, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The hub's indicators (None: the hub has none to offer, and the field is left out).
+        if indicators is None:
+            del self.fields["indicators"]
+        else:
+            self.fields["indicators"].queryset = indicators
         self.fields["primary_goal"].queryset = goals
         self.fields["goals"].queryset = goals
         self.fields["targets"].queryset = targets
@@ -249,6 +266,7 @@ class ProjectProposalForm(MarkdownPreviewMixin, forms.Form):
             contact_email=values.get("contact_email", ""),
             funding_notes=values.get("funding_notes", ""),
             body_text=values.get("body_text", ""),
+            indicators=list(values.get("indicators") or ()),
         )
 
 

@@ -8,11 +8,13 @@ the page and must not wait for a publish.
 
 from datetime import date
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -117,6 +119,18 @@ class ProjectIndexPage(HubSectionMixin, RoutablePageMixin, Page):
         return views.proposal_edit(request, self, page_id)
 
 
+class ProjectPageForm(WagtailAdminPageForm):
+    """The admin's form of a project: the indicators on offer (and accepted) are the project's hub's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("indicators")
+        if field is not None:
+            page = self.instance if self.instance.pk else self.parent_page
+            hub = page.get_hub() if page is not None and hasattr(page, "get_hub") else None
+            field.queryset = field.queryset.filter(hub=hub).order_by("name") if hub else field.queryset.none()
+
+
 class ProjectPage(NormalisedSearchMixin, HubSectionMixin, Page):
     """One project of a hub's partners."""
 
@@ -204,6 +218,7 @@ class ProjectPage(NormalisedSearchMixin, HubSectionMixin, Page):
             heading=_("Status and dates"),
         ),
         MultiFieldPanel([FieldPanel("lead_partner"), FieldPanel("partners")], heading=_("Partners")),
+        FieldPanel("indicators", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("location")], heading=_("Contact")
         ),
@@ -212,6 +227,7 @@ class ProjectPage(NormalisedSearchMixin, HubSectionMixin, Page):
         InlinePanel("outcomes", label=_("Outcomes")),
     ]
     promote_panels = [*Page.promote_panels, FieldPanel("featured")]
+    base_form_class = ProjectPageForm
     search_fields = normalised_search_fields(
         [
             *Page.search_fields,

@@ -35,6 +35,7 @@ from cms.restrictions import published_q
 from cms.versioned_cache import versioned
 from goals.models import Goal, Target
 from goals.selectors import goals_in_order
+from indicators.models import Indicator
 from partners.models import Partner, PartnerIndexPage, Partnership, PartnershipStatus
 from projects.models import (
     Outcome,
@@ -152,6 +153,21 @@ def projects_for_goal(goal) -> QuerySet[ProjectPage]:
     return _for_cards(_sorted(_published().filter(_serving_goal(goal)), SORT_NEWEST))
 
 
+def hub_indicator_choices(hub: HubPage) -> QuerySet[Indicator] | None:
+    """The hub's indicators a project may say it aims to move, by name; None when the hub has none."""
+    indicators = Indicator.objects.filter(hub=hub).order_by("name", "code")
+    return indicators if indicators.exists() else None
+
+
+def projects_for_indicator(indicator, hub: HubPage) -> QuerySet[ProjectPage]:
+    """Live public projects of ``hub`` that aim to move ``indicator``, newest first."""
+    return _for_cards(
+        _sorted(
+            _published().descendant_of(hub).filter(pk__in=_through_ids("indicators", indicator=indicator)), SORT_NEWEST
+        )
+    )
+
+
 def projects_for_partner(partner) -> QuerySet[ProjectPage]:
     """Live public projects ``partner`` leads or takes part in, newest first."""
     return _for_cards(_sorted(_published().filter(_with_partner(partner)), SORT_NEWEST))
@@ -219,7 +235,8 @@ def _child_of_any(hubs: QuerySet[HubPage]) -> Q:
 
 def project_page_context(page: ProjectPage, hub: HubPage | None = None, *, preview: bool = False) -> dict:
     """Everything a project page shows beyond the page's own fields, prefetched: a fixed number of
-    queries (nine, and one for a main image) whatever the size of the gallery, the outcomes' history or the updates.
+    queries (nine, one for a main image and one for the indicators it names, if any) whatever the size of
+    the gallery, the outcomes' history or the updates.
 
     Returns ``hero_image``, ``gallery_images`` and the updates' pictures with their renditions
     (``HERO_IMAGE_RENDITION``, ``GALLERY_IMAGE_RENDITION``, ``GALLERY_FULL_RENDITION``,
@@ -227,8 +244,9 @@ def project_page_context(page: ProjectPage, hub: HubPage | None = None, *, previ
     measured values oldest first), ``progress_updates`` (newest first, each with ``images`` and
     ``measurements``), ``goals`` (the further goals), ``targets``, ``partners`` (participating),
     ``approved_partner_ids`` (those of the lead and participating partners that are approved in
-    ``hub``) and ``links``. The page's ``primary_goal`` and ``lead_partner`` are loaded with the
-    others, and its ``partners`` are set in memory, so the permission checks ask no more.
+    ``hub``), ``links`` and ``indicators`` (the hub's indicators the project aims to move). The
+    page's ``primary_goal`` and ``lead_partner`` are loaded with the others, and its ``partners`` are
+    set in memory, so the permission checks ask no more.
 
     A ``preview`` (a draft shown in the admin) takes goals, targets, partners and links from the
     page in hand, which holds the draft's values, rather than from the database.
@@ -251,7 +269,7 @@ def project_page_context(page: ProjectPage, hub: HubPage | None = None, *, previ
         images,
         _renditions(HERO_IMAGE_RENDITION, GALLERY_IMAGE_RENDITION, GALLERY_FULL_RENDITION, UPDATE_IMAGE_RENDITION),
     )
-    return {
+    context = {
         "hero_image": hero,
         "gallery_images": gallery,
         "outcomes": _outcomes_with_history(page, updates),
@@ -259,6 +277,11 @@ def project_page_context(page: ProjectPage, hub: HubPage | None = None, *, previ
         **(_draft_goals_and_partners(page, hub) if preview else {**_goals_and_targets(page), **_partners(page, hub)}),
         "links": list(page.links.all()),
     }
+    indicator_ids = context.pop("indicator_ids", None)
+    if indicator_ids is None:  # a draft: its in-memory choice
+        indicator_ids = {indicator.pk for indicator in page.indicators.all()}
+    context["indicators"] = _indicators(indicator_ids, hub)
+    return context
 
 
 def _outcomes_with_history(page: ProjectPage, updates: list[ProgressUpdate]) -> list[Outcome]:
@@ -302,10 +325,13 @@ def _goals_and_targets(page: ProjectPage) -> dict:
             ProjectPage.targets.through.objects.filter(projectpage_id=page.pk)
             .annotate(kind=Value("target", output_field=kind))
             .values_list("kind", "target_id"),
+            ProjectPage.indicators.through.objects.filter(projectpage_id=page.pk)
+            .annotate(kind=Value("indicator", output_field=kind))
+            .values_list("kind", "indicator_id"),
             all=True,
         )
     )
-    ids = {"goal": set(), "target": set()}
+    ids = {"goal": set(), "target": set(), "indicator": set()}
     for link_kind, pk in links:
         ids[link_kind].add(pk)
     goals = goal_catalogue()
@@ -315,7 +341,19 @@ def _goals_and_targets(page: ProjectPage) -> dict:
     return {
         "goals": [goal for goal in goals if goal.pk in ids["goal"] and goal.pk != page.primary_goal_id],
         "targets": [target for target in target_catalogue() if target.pk in ids["target"]],
+        "indicator_ids": ids["indicator"],
     }
+
+
+def _indicators(ids, hub: HubPage | None) -> list[Indicator]:
+    """The hub's indicators among ``ids``, by name, each given ``hub`` for its address: one query, none
+    for a project that names no indicator."""
+    if not ids or hub is None:
+        return []
+    indicators = list(Indicator.objects.filter(pk__in=list(ids), hub=hub).order_by("name", "code"))
+    for indicator in indicators:
+        indicator.hub = hub
+    return indicators
 
 
 def _partners(page: ProjectPage, hub: HubPage | None) -> dict:

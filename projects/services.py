@@ -23,6 +23,7 @@ from cms.markdown import markdown_html
 from cms.sanitise import active_content, sanitise_html
 from cms.slugs import slugify_no
 from goals.models import Goal, Target
+from indicators.models import Indicator
 from partners.models import Partner, PartnershipStatus
 from partners.permissions import is_partner_member
 from projects import events
@@ -80,6 +81,7 @@ class ProposalFields:
     contact_email: str = ""
     funding_notes: str = ""
     body_text: str = ""
+    indicators: Sequence[Indicator] = ()
 
 
 def _require_user(actor) -> None:
@@ -121,7 +123,9 @@ def _approved_in_hub(partners: Iterable[Partner], hub) -> set[int]:
     )
 
 
-def _check_proposal(*, actor, hub, fields: dict, goals: list, targets: list, lead_partner, partners: list) -> None:
+def _check_proposal(
+    *, actor, hub, fields: dict, goals: list, targets: list, lead_partner, partners: list, indicators: list = ()
+) -> None:
     """Everything that needs more than the model's own ``clean``: collected, so a form shows all at once."""
     errors: dict[str, list] = {}
 
@@ -144,6 +148,14 @@ def _check_proposal(*, actor, hub, fields: dict, goals: list, targets: list, lea
             _("These targets do not belong to the chosen goals: %(targets)s. Choose their goals too, or remove them.")
             % {"targets": ", ".join(stray)},
             "target_goal",
+        )
+
+    foreign = [indicator.name for indicator in indicators if hub is None or indicator.hub_id != hub.pk]
+    if foreign:
+        add(
+            "indicators",
+            _("These indicators are not this hub's: %(indicators)s.") % {"indicators": ", ".join(foreign)},
+            "indicator_hub",
         )
 
     approved = _approved_in_hub([lead_partner, *partners] if lead_partner else partners, hub)
@@ -182,6 +194,7 @@ def _apply(page: ProjectPage, *, actor: User, hub, proposal: ProposalFields) -> 
         targets=targets,
         lead_partner=lead_partner,
         partners=partners,
+        indicators=list(proposal.indicators),
     )
     for name, value in fields.items():
         setattr(page, name, value.strip() if isinstance(value, str) else value)
@@ -191,6 +204,7 @@ def _apply(page: ProjectPage, *, actor: User, hub, proposal: ProposalFields) -> 
     page.goals.set([goal for goal in goals if primary is None or goal.pk != primary.pk])
     page.targets.set(targets)
     page.partners.set(partners)
+    page.indicators.set(list(proposal.indicators))
 
 
 def _unique_slug(index: ProjectIndexPage, title: str) -> str:

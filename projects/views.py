@@ -126,6 +126,7 @@ def _proposal_form(request, hub, *, data=None, initial=None):
         targets=Target.objects.select_related("goal").order_by("sort_key"),
         lead_partners=_approved_partners(hub).filter(members__user=user).distinct(),
         partners=_approved_partners(hub),
+        indicators=selectors.hub_indicator_choices(hub),
     )
 
 
@@ -216,6 +217,7 @@ def proposal_detail(request, index: ProjectIndexPage, page_id: int):
             "targets": sorted(draft.targets.all(), key=lambda target: target.sort_key),
             "partners": sorted(draft.partners.all(), key=lambda partner: partner.name),
             "links": list(draft.links.all()),
+            "indicators": _with_hub(draft.indicators.all(), index.get_hub()),
             "approved_partner_ids": set(_approved_partners(index.get_hub()).values_list("pk", flat=True)),
         },
     )
@@ -290,6 +292,14 @@ def body_markdown(project: ProjectPage) -> str:
     return "\n\n".join(parts)
 
 
+def _with_hub(indicators, hub) -> list:
+    """The hub's indicators among ``indicators``, by name, each given ``hub`` for its address."""
+    own = sorted((one for one in indicators if hub is not None and one.hub_id == hub.pk), key=lambda one: one.name)
+    for indicator in own:
+        indicator.hub = hub
+    return own
+
+
 def proposal_initial(project: ProjectPage) -> dict:
     return {
         "title": project.title,
@@ -302,6 +312,7 @@ def proposal_initial(project: ProjectPage) -> dict:
         "end_date": project.end_date,
         "lead_partner": project.lead_partner_id,
         "partners": [partner.pk for partner in project.partners.all()],
+        "indicators": [indicator.pk for indicator in project.indicators.all()],
         "location": project.location,
         "contact_name": project.contact_name,
         "contact_email": project.contact_email,

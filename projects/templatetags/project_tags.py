@@ -1,4 +1,5 @@
-"""Project lists for pages of lower apps (goal pages, partner pages, "My organisations", a hub's home page).
+"""Project lists for pages of lower apps (goal pages, partner pages, indicator pages, "My organisations",
+a hub's home page).
 
 goals, partners and cms never import projects: their templates load these tags instead, so the
 dependency points from projects down to them.
@@ -29,6 +30,17 @@ def goal_projects(context, goal):
         "goal": goal,
         "projects": shown,
         "count": count,
+        "card_rendition": selectors.CARD_IMAGE_RENDITION,
+    }
+
+
+@register.inclusion_tag("projects/includes/indicator_projects.html", takes_context=True)
+def indicator_projects(context, indicator, hub):
+    """For an indicator's page (indicators): the live, public projects of ``hub`` that aim to move it."""
+    return {
+        "request": context.get("request"),
+        "indicator": indicator,
+        "projects": list(selectors.projects_for_indicator(indicator, hub)),
         "card_rendition": selectors.CARD_IMAGE_RENDITION,
     }
 
