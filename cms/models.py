@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,6 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
-from wagtail.url_routing import RouteResult
 
 from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock, LinkListBlock
 from cms.languages import in_language
@@ -275,19 +273,10 @@ class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSecti
         verbose_name = _("hub")
         verbose_name_plural = _("hubs")
 
+    serves_hub_routes = True
+
     def get_hub(self):
         return self
-
-    def route(self, request, path_components):
-        from cms.hub_routes import hub_route_match
-
-        match = hub_route_match(path_components) if path_components else None
-        if match is None:
-            return super().route(request, path_components)
-        if not self.live:
-            raise Http404
-        view, args, kwargs = match
-        return RouteResult(self, args=(view, *args), kwargs=kwargs)
 
     def serve(self, request, *args, **kwargs):
         if args and callable(args[0]):

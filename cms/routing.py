@@ -13,7 +13,8 @@ The walk keeps Wagtail's rules:
 - a ``RoutablePageMixin`` page first tries its own routes, then its children (Wagtail's order);
   whether its routes match is judged from its class, so a child page below it costs no query;
 - a page with any other ``route`` of its own gets the rest of the path and decides;
-- only a live page is served; the pages above it need not be live.
+- only a live page is served; the pages above it need not be live;
+- a hub (``serves_hub_routes``) first offers the rest of the path to ``cms.hub_routes``.
 
 Each page on the way gets its parent cached (as Wagtail's routing does), so ``get_parent()`` and
 ``routed_ancestors()`` cost no query afterwards.
@@ -28,13 +29,22 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
+from cms.hub_routes import hub_route_match
+
 
 class PathRouteMixin:
     """Route below this page with one query for the path (see the module's docstring)."""
 
+    # A hub's own addresses from higher apps (``cms.hub_routes``) come before its child pages.
+    serves_hub_routes = False
+
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
+        if self.serves_hub_routes:
+            result = _hub_route(self, path_components)
+            if result is not None:
+                return result
         children = _pages_on_path(self, path_components)
         parent, remaining = self, list(path_components)
         while remaining:
@@ -43,6 +53,10 @@ class PathRouteMixin:
                 raise Http404
             child._cached_parent_obj = parent
             remaining = remaining[1:]
+            if remaining and getattr(child.specific_class, "serves_hub_routes", False):
+                result = _hub_route(child, remaining)
+                if result is not None:
+                    return result
             route = getattr(child.specific_class, "route", None)
             if route in _PLAIN_ROUTES:
                 parent = child
@@ -64,6 +78,18 @@ class PathRouteMixin:
 
 
 _PLAIN_ROUTES = (Page.route, PathRouteMixin.route)
+
+
+def _hub_route(page: Page, remaining: list[str]) -> RouteResult | None:
+    """A higher app's address below a hub (``cms.hub_routes``), served by the live hub; None if none claims it."""
+    match = hub_route_match(remaining)
+    if match is None:
+        return None
+    page = page.specific
+    if not page.live:
+        raise Http404
+    view, args, kwargs = match
+    return RouteResult(page, args=(view, *args), kwargs=kwargs)
 
 
 def _pages_on_path(root: Page, path_components: list[str]) -> dict[tuple[str, str], Page]:
