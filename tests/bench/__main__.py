@@ -1,7 +1,8 @@
 """``python -m tests.bench``: the page benchmark (``tests.bench.run``); with ``--live``, the websocket
 delivery benchmark instead (``tests.bench.live``); with ``--digests``, the digest e-mail benchmark
 (``tests.bench.digests``); with ``--comment-post``, a comment POST with and without followers
-(``tests.bench.comment_post``)."""
+(``tests.bench.comment_post``); with ``--national``, search and the projects API at 100,000 projects
+(``tests.bench.national``)."""
 
 import sys
 
@@ -12,6 +13,9 @@ if "--live" in argv:
 elif "--digests" in argv:
     argv.remove("--digests")
     from tests.bench.digests import main
+elif "--national" in argv:
+    argv.remove("--national")
+    from tests.bench.national import main
 elif "--comment-post" in argv:
     argv.remove("--comment-post")
     from tests.bench.comment_post import main
@@ -21,6 +25,7 @@ else:
     if "-h" in argv or "--help" in argv:
         print("With --live: the websocket delivery benchmark instead (python -m tests.bench --live --help).")
         print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).")
+        print("With --national: search and the projects API at 100,000 projects (--national --help).")
         print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).\n")
 
 sys.exit(main(argv))
