@@ -156,10 +156,10 @@ def _targets(hub) -> list[Target]:
     from tests.bench.seed_national import COMMON_WORD, RARE_WORD, STEMMED_WORD
 
     tree = selectors.public_tree()
-    ordered = selectors.projects_filtered(tree).order_by("updated_at", "pk").only("pk")
+    ordered = selectors.projects_filtered(tree).order_by("updated_at", "pk")
     total = ordered.count()
     deep = ordered[max(0, total * 9 // 10)]
-    cursor = Cursor(time_key(deep.updated_at), deep.pk)
+    cursor = Cursor(time_key(deep["updated_at"]), deep["pk"])
 
     def search(word):
         return f"/search/?q={urllib.parse.quote(word)}"
