@@ -4,7 +4,9 @@ How a search runs (a fixed number of queries whatever the data, ``tests/sitesear
 
 1. The query is normalised (``cms.search_text.query_terms``: Norwegian stems, æ/ø/å folded) and
    Wagtail's search backend is asked once per indexed model family (pages, partners, forum
-   topics, comments) for the ids and scores of everything that matches, whoever may see it.
+   topics, comments) for the ids and scores of the best ``SEARCH_MAX_CANDIDATES`` matches (by the
+   backend's score), whoever may see them; if more match, the result says so (``truncated``), and
+   everything below works on those candidates only, so its cost does not grow with the hits.
 2. Visibility is decided *now*, never by the index, with the apps' own rules for what is public:
    pages live, outside view restrictions and below no unpublished page
    (``cms.restrictions.published_q``); partners with an approved partnership
