@@ -7,21 +7,38 @@ into the API's error shape. The anonymous page cache (``hub.page_cache``) stores
 never holds an API response; the API's own caching is by validators: ``ETag`` (a hash of the body)
 and ``Last-Modified`` (when the API first answered under the current content version, see
 ``api.selectors.content_seen_at``), with ``Cache-Control: public`` and a short ``max-age``.
+
+The server keeps each successful JSON answer (``API_RESPONSE_CACHE``) in the shared cache under the
+content version (``cms.page_cache``), keyed by its full path with the query string and the day (a
+project's reporting freshness depends on it): the version is read *before* the view runs, so an
+answer computed while content changed is stored under the old version and never served. Every
+committed change to public content replaces the version, so a kept answer is never stale. Answers
+are the same for everyone (public data, no cookies), so logged-in callers share them.
 """
 
 import hashlib
 import json
+import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from accounts.urls_absolute import site_url
 from api.selectors import content_seen_at
+from cms.page_cache import CONTENT_VERSION_KEY, content_version_reset
 from cms.rate_limits import rate_limit_hit
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "/api/"
 DOCS_SUFFIX = "/docs"
+RESPONSE_KEY_PREFIX = "dugnad:api-response:"
+# Bounds memory only: a new content version makes an entry unusable at once.
+RESPONSE_TIMEOUT = 60 * 60
 RATE_LIMIT = "api"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 EXPOSED_HEADERS = "ETag, Last-Modified, Retry-After"
@@ -58,7 +75,7 @@ class ApiMiddleware:
         head = request.method == "HEAD"
         if head:
             request.method = "GET"  # answered as a GET without its body
-        response = self.get_response(request)
+        response = self._cached_response(request)
         if response.status_code >= 400 and not _is_json(response):
             allow = response.get("Allow")
             response = _error(response.status_code)
@@ -73,6 +90,34 @@ class ApiMiddleware:
             response.content = b""
             response["Content-Length"] = str(length)
         return self._cors(response)
+
+    def _cached_response(self, request):
+        """The view's response, from the shared cache while the content version is unchanged."""
+        if not (settings.API_RESPONSE_CACHE and request.method == "GET") or request.path.endswith(DOCS_SUFFIX):
+            return self.get_response(request)
+        day = timezone.localdate().isoformat()
+        key = RESPONSE_KEY_PREFIX + hashlib.sha256(f"{site_url()} {day} {request.get_full_path()}".encode()).hexdigest()
+        try:
+            found = cache.get_many([CONTENT_VERSION_KEY, key])
+            version = found.get(CONTENT_VERSION_KEY) or content_version_reset()
+        except Exception:  # a cache outage must not take the API down with it
+            logger.exception("API response cache unavailable")
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            content, content_type = entry[1], entry[2]
+            return HttpResponse(content, content_type=content_type)
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("application/json")
+        ):
+            try:
+                cache.set(key, (version, response.content, response["Content-Type"]), RESPONSE_TIMEOUT)
+            except Exception:
+                logger.exception("API response cache unavailable")
+        return response
 
     def _preflight(self) -> HttpResponse:
         response = HttpResponse(status=204)

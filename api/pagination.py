@@ -54,7 +54,7 @@ class Page:
 
 def queryset_page(queryset: QuerySet, *, key: str, cursor: Cursor | None, limit: int) -> Page:
     """The ``limit`` rows of ``queryset`` after ``cursor`` in the order (``key``, pk); ``key`` is a
-    datetime column or annotation. One query."""
+    datetime column or annotation. Rows are model instances, or dicts with ``key`` and ``pk``. One query."""
     if cursor is not None:
         moment = cursor.time
         queryset = queryset.filter(Q(**{f"{key}__gt": moment}) | Q(**{key: moment, "pk__gt": cursor.id}))
@@ -63,6 +63,8 @@ def queryset_page(queryset: QuerySet, *, key: str, cursor: Cursor | None, limit:
         return Page(rows, None)
     rows = rows[:limit]
     last = rows[-1]
+    if isinstance(last, dict):  # a values() queryset
+        return Page(rows, Cursor(time_key(last[key]), last["pk"]))
     return Page(rows, Cursor(time_key(getattr(last, key)), last.pk))
 
 

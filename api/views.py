@@ -571,7 +571,8 @@ def projects(
         updated_since=_since(updated_since),
     )
     page = queryset_page(queryset, key="updated_at", cursor=Cursor.parse(cursor), limit=limit)
-    return {"data": _projects_out(page.items, tree), **next_link(request, page)}
+    projects = selectors.projects_in_order(tree, [row["pk"] for row in page.items])
+    return {"data": _projects_out(projects, tree), **next_link(request, page)}
 
 
 @api.get(

@@ -4,7 +4,9 @@ How a search runs (a fixed number of queries whatever the data, ``tests/sitesear
 
 1. The query is normalised (``cms.search_text.query_terms``: Norwegian stems, æ/ø/å folded) and
    Wagtail's search backend is asked once per indexed model family (pages, partners, forum
-   topics, comments) for the ids and scores of everything that matches, whoever may see it.
+   topics, comments) for the ids and scores of the best ``SEARCH_MAX_CANDIDATES`` matches (by the
+   backend's score), whoever may see them; if more match, the result says so (``truncated``), and
+   everything below works on those candidates only, so its cost does not grow with the hits.
 2. Visibility is decided *now*, never by the index, with the apps' own rules for what is public:
    pages live, outside view restrictions and below no unpublished page
    (``cms.restrictions.published_q``); partners with an approved partnership
@@ -23,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import unescape
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -113,6 +116,9 @@ class SearchResult:
     paginator: Paginator
     facets: dict[str, list[FacetOption]]
     hubs: dict[int, HubPage]
+    # More matched than were ranked (``max_candidates`` of some kind): the counts are lower bounds.
+    truncated: bool = False
+    max_candidates: int = 0
 
 
 # --- 1. What matches ------------------------------------------------------------------------------
@@ -124,11 +130,20 @@ def _relevance(score) -> float:
     return -score if connection.vendor == "sqlite" else score
 
 
-def _matches(model, terms: list[str]) -> dict[int, float]:
-    """Ids and relevance of every ``model`` object whose indexed text holds all ``terms``."""
+def max_candidates() -> int:
+    return settings.SEARCH_MAX_CANDIDATES
+
+
+def _matches(model, terms: list[str], truncated: list[str]) -> dict[int, float]:
+    """Ids and relevance of the best ``max_candidates()`` ``model`` objects (by the backend's score)
+    whose indexed text holds all ``terms``; appends the model's name to ``truncated`` if more match."""
+    limit = max_candidates()
     backend = get_search_backend()
     results = backend.search(" ".join(terms), model.objects.only("pk"), operator="and").annotate_score("_score")
-    return {obj.pk: _relevance(obj._score) for obj in results}
+    rows = list(results[: limit + 1])  # best first
+    if len(rows) > limit:
+        truncated.append(model._meta.label)
+    return {obj.pk: _relevance(obj._score) for obj in rows[:limit]}
 
 
 # --- 2. What is visible ---------------------------------------------------------------------------
@@ -374,6 +389,7 @@ def site_search(query: str, *, filters: dict[str, str], page_number=1, request=N
     hubs = public_hubs() if hubs is None else hubs
     terms = query_terms(query)
     hits: list[Hit] = []
+    truncated: list[str] = []
     directories: dict = {}
     forums: dict = {}
     if terms:
@@ -381,10 +397,10 @@ def site_search(query: str, *, filters: dict[str, str], page_number=1, request=N
         directories = _parent_hub_ids(PartnerIndexPage.objects.filter(published_q()).order_by("path"), hub_paths)
         forums = _parent_hub_ids(ForumIndexPage.objects.filter(published_q()).order_by("path"), hub_paths)
         hits = [
-            *_page_hits(_matches(Page, terms), hub_paths),
-            *_partner_hits(_matches(Partner, terms), set(directories)),
-            *_topic_hits(_matches(Thread, terms), set(forums)),
-            *_comment_hits(_matches(Comment, terms), set(forums)),
+            *_page_hits(_matches(Page, terms, truncated), hub_paths),
+            *_partner_hits(_matches(Partner, terms, truncated), set(directories)),
+            *_topic_hits(_matches(Thread, terms, truncated), set(forums)),
+            *_comment_hits(_matches(Comment, terms, truncated), set(forums)),
         ]
         for hit in hits:
             if hit.kind != KIND_COMMENT:  # a comment's title is its thread's
@@ -411,4 +427,6 @@ def site_search(query: str, *, filters: dict[str, str], page_number=1, request=N
         paginator=paginator,
         facets=facets,
         hubs=hubs,
+        truncated=bool(truncated),
+        max_candidates=max_candidates(),
     )

@@ -285,6 +285,10 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # (a language configuration would stem the stems again and drop stop words on one database only).
 # After changing it or the indexed fields, rebuild the index: manage.py update_index.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+# Site search ranks at most this many matches of each kind (projects and pages, partners, forum
+# topics, comments) by the backend's score, and says "more than N" beyond: a request's cost does
+# not grow with the number of hits (sitesearch.selectors).
+SEARCH_MAX_CANDIDATES = env_int("SEARCH_MAX_CANDIDATES", 1000)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # No Gravatar avatars in the admin: they would send a hash of each user's e-mail address to a third
 # party, and the Content-Security-Policy (img-src 'self') blocks them anyway.
@@ -341,6 +345,9 @@ DUGNAD_RATE_LIMITS = {
 }
 # How long browsers and proxies may keep an API response without asking again (ETag makes asking cheap).
 API_MAX_AGE = env_int("API_MAX_AGE", 60)
+# Keep each list's serialized response in the default cache under the content version (never
+# stale: any change to public content replaces the version); api.middleware.
+API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 
 # --- Benchmark ----------------------------------------------------------------------------------
 

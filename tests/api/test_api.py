@@ -251,7 +251,10 @@ def test_docs_page_lists_operations_and_examples(client, scene):
 
 
 @pytest.mark.parametrize("path", ["projects", "partners", "progress-updates"])
-def test_list_query_counts_do_not_grow_with_the_data_or_the_page_size(client, scene, django_assert_num_queries, path):
+def test_list_query_counts_do_not_grow_with_the_data_or_the_page_size(
+    client, scene, django_assert_num_queries, path, settings
+):
+    settings.API_RESPONSE_CACHE = False  # count what computing the answer costs
     get(client, f"{path}?limit=1")  # warms the versioned cache
     with CaptureQueriesContext(connection) as small:
         assert get(client, f"{path}?limit=1").status_code == 200
@@ -268,3 +271,55 @@ def test_list_query_counts_do_not_grow_with_the_data_or_the_page_size(client, sc
     with django_assert_num_queries(queries):
         body = data(get(client, f"{path}?limit=200"))
     assert len(body["data"]) >= 5
+
+
+def test_project_list_queries_are_the_same_at_limit_10_and_100(client, scene, settings):
+    settings.API_RESPONSE_CACHE = False
+    projects_add(scene.index, scene.lead, 110)
+    counts = {}
+    for limit in (10, 100):
+        get(client, f"projects?limit={limit}")
+        with CaptureQueriesContext(connection) as queries:
+            body = data(get(client, f"projects?limit={limit}"))
+        assert len(body["data"]) == limit
+        counts[limit] = len(queries)
+    assert counts[10] == counts[100]
+
+
+def test_cached_answers_run_no_query_and_are_never_stale(client, scene, settings):
+    settings.API_RESPONSE_CACHE = True
+    path = f"projects?hub={scene.hub.pk}&limit=5"
+    first = data(get(client, path))
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, path)
+    assert data(again) == first
+    # Only the rate limit's and Last-Modified's cache reads: no SQL.
+    assert len(queries) == 0
+    assert again["ETag"] and again["Cache-Control"] == "public, max-age=60"
+    assert get(client, path, if_none_match=again["ETag"]).status_code == 304
+
+    # A change to public content: the next answer shows it at once.
+    scene.energy.title = "Vindkraft i fjorden"
+    scene.energy.save_revision().publish()
+    titles = [item["title"] for item in data(get(client, path))["data"]]
+    assert "Vindkraft i fjorden" in titles
+    # A progress update (not a page) changes the project's updated_at.
+    detail = f"projects/{scene.energy.pk}"
+    before = data(get(client, detail))
+    assert data(get(client, detail)) == before  # kept
+    progress_update_create(
+        actor=scene.author, page=scene.energy, partner=scene.lead, reported_on=date(2026, 5, 2), text="Nytt."
+    )
+    after = data(get(client, detail))
+    assert after["updated_at"] != before["updated_at"]
+    assert after["last_reported_on"] == "2026-05-02"
+    # Unpublishing takes it out of the kept answer too.
+    scene.energy.unpublish()
+    assert scene.energy.pk not in [item["id"] for item in data(get(client, path))["data"]]
+
+
+def test_errors_are_not_kept(client, scene, settings):
+    settings.API_RESPONSE_CACHE = True
+    assert get(client, "projects?nope=1").status_code == 400
+    assert get(client, "projects?nope=1").status_code == 400
+    assert get(client, "projects?limit=1").status_code == 200

@@ -2,7 +2,8 @@
 delivery benchmark instead (``tests.bench.live``); with ``--digests``, the digest e-mail benchmark
 (``tests.bench.digests``); with ``--comment-post``, a comment POST with and without followers
 (``tests.bench.comment_post``); with ``--dashboard``, a hub's dashboard with 5,000 projects and 100,000
-comments (``tests.bench.dashboard``)."""
+comments (``tests.bench.dashboard``); with ``--national``, search and the projects API at 100,000
+projects (``tests.bench.national``)."""
 
 import sys
 
@@ -13,6 +14,9 @@ if "--live" in argv:
 elif "--digests" in argv:
     argv.remove("--digests")
     from tests.bench.digests import main
+elif "--national" in argv:
+    argv.remove("--national")
+    from tests.bench.national import main
 elif "--comment-post" in argv:
     argv.remove("--comment-post")
     from tests.bench.comment_post import main
@@ -25,7 +29,9 @@ else:
     if "-h" in argv or "--help" in argv:
         print("With --live: the websocket delivery benchmark instead (python -m tests.bench --live --help).")
         print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).")
+        print("With --national: search and the projects API at 100,000 projects (--national --help).")
         print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).")
-        print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).\n")
+        print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).
+")
 
 sys.exit(main(argv))

@@ -43,3 +43,36 @@ def test_query_count_does_not_grow_with_the_data(client, page_cache_off):
     assert _count(client, URL + f"&hub={world.hub.pk}&type=project") == filtered_small
     assert _count(client, URL + "&page=2") <= small
     assert small <= 20
+
+
+def test_cost_does_not_grow_with_the_hits_beyond_the_cap(client, page_cache_off, settings):
+    """Beyond ``SEARCH_MAX_CANDIDATES`` matches of a kind, only the best that many are ranked,
+    counted and read: the same queries and the same number of hits at 2× and 4× the cap."""
+    settings.SEARCH_MAX_CANDIDATES = 5
+    world = search_world_create()
+    index = world.project.get_parent()
+    url = "/search/?q=ytelsesm%C3%A5ling&type=project"
+
+    def add(n):
+        for number in range(n):
+            project_create(index, title=f"Tiltak {number}", summary="Et prosjekt for ytelsesmåling.")
+
+    add(10)
+    queries = _count(client, url)
+    response = client.get(url)
+    assert response.context["result"].truncated
+    assert response.context["result"].paginator.count == 5
+    assert b'id="search-truncated"' in response.content
+    add(10)
+    assert _count(client, url) == queries
+    response = client.get(url)
+    assert response.context["result"].paginator.count == 5
+    facets = {option.value: option.count for option in response.context["result"].facets["type"]}
+    assert facets == {"project": 5}
+
+
+def test_below_the_cap_nothing_is_truncated(client, page_cache_off):
+    search_world_create()
+    response = client.get(URL)
+    assert not response.context["result"].truncated
+    assert b'id="search-truncated"' not in response.content
