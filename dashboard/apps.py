@@ -6,4 +6,3 @@ class DashboardConfig(AppConfig):
     name = "dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
-

@@ -31,7 +31,6 @@ else:
         print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).")
         print("With --national: search and the projects API at 100,000 projects (--national --help).")
         print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).")
-        print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).
-")
+        print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).\n")
 
 sys.exit(main(argv))
