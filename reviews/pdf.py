@@ -11,8 +11,15 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from PIL import ImageFile
+
+# WeasyPrint switches on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it is imported,
+# which would let truncated uploads through accounts.images' validation: put the setting back.
+_truncated_images_allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+ImageFile.LOAD_TRUNCATED_IMAGES = _truncated_images_allowed
 
 # The document's own base: relative and root-relative links resolve here, and nothing else is fetched.
 BASE_URL = "https://dugnad.invalid/"
