@@ -13,15 +13,16 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin import uploads
 from cms.admin.access import coordinated_hubs, forbidden
 from cms.forms import add_service_errors
 from indicators import selectors, services
-from indicators.admin import uploads
 from indicators.admin.access import can_use_indicators_admin, hub_for, indicator_for, perspective_for
 from indicators.admin.forms import IndicatorClassifyForm, IndicatorsImportForm, PerspectiveForm
 from indicators.models import Perspective
 
 INDEX_URL_NAME = "indicators_admin_index"
+UPLOAD_PURPOSE = "indicators"
 
 
 def index_url(hub=None) -> str:
@@ -106,7 +107,9 @@ class IndicatorsImportView(_AdminView, FormView):
         kept = None
         if chosen is None:
             # Confirming a check: the file the server kept for this person and hub.
-            kept = uploads.upload_get(user=self.request.user, hub=hub, token=form.cleaned_data.get("upload") or "")
+            kept = uploads.upload_get(
+                purpose=UPLOAD_PURPOSE, user=self.request.user, hub=hub, token=form.cleaned_data.get("upload") or ""
+            )
             if kept is None:
                 form.add_error(
                     "file",
@@ -127,11 +130,11 @@ class IndicatorsImportView(_AdminView, FormView):
         summary = services.import_summary(result)
         if result.written:
             if kept is not None:
-                uploads.upload_forget(user=self.request.user, hub=hub, token=kept.token)
+                uploads.upload_forget(purpose=UPLOAD_PURPOSE, user=self.request.user, hub=hub, token=kept.token)
             messages.success(self.request, summary)
             return redirect(index_url(hub))
         if result.ok and dry_run and kept is None:
-            kept = uploads.upload_keep(user=self.request.user, hub=hub, file=chosen)
+            kept = uploads.upload_keep(purpose=UPLOAD_PURPOSE, user=self.request.user, hub=hub, file=chosen)
         return self.render_to_response(
             self.get_context_data(
                 form=self.form_class(hubs=self.hubs, initial={"hub": hub.pk}),

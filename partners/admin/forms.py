@@ -107,7 +107,7 @@ class PartnersImportForm(forms.Form):
         required=False,
         initial=True,
     )
-    # The token of a file a dry run checked and the server kept (partners.import_uploads).
+    # The token of a file a dry run checked and the server kept (cms.admin.uploads).
     upload = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def clean(self):

@@ -17,6 +17,7 @@ from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin import uploads
 from cms.admin.access import coordinated_hubs, forbidden
 from cms.forms import add_service_errors
 from cms.models import HubPage
@@ -25,11 +26,11 @@ from partners.admin.access import can_use_partners_admin
 from partners.admin.forms import PartnersImportForm
 from partners.csv_export import CSV_COLUMNS, hub_partners_csv_text
 from partners.csv_import import IMPORT_MAX_ROWS, IMPORT_REQUIRED_COLUMNS, import_summary, partners_import_csv
-from partners.import_uploads import IMPORT_UPLOAD_MINUTES, import_upload_forget, import_upload_get, import_upload_keep
 from partners.models import PartnershipStatus
 from partners.permissions import can_manage_hub_partners
 
 DASHBOARD_PANEL_LIMIT = 5
+UPLOAD_PURPOSE = "partners"
 
 
 def _hub_for(user, hub_id: int) -> HubPage | None:
@@ -130,12 +131,12 @@ class PartnersImportView(WagtailAdminTemplateMixin, FormView):
         kept = None
         if chosen is None:
             # Confirming a dry run: the file the server kept, never one the browser names.
-            kept = import_upload_get(user=self.request.user, hub=self.hub, token=token)
+            kept = uploads.upload_get(purpose=UPLOAD_PURPOSE, user=self.request.user, hub=self.hub, token=token)
             if kept is None:
                 form.add_error(
                     "file",
                     _("The checked file is no longer kept (after %(minutes)s minutes). Choose it again.")
-                    % {"minutes": IMPORT_UPLOAD_MINUTES},
+                    % {"minutes": uploads.UPLOAD_MINUTES},
                 )
                 return self.form_invalid(form)
         dry_run = form.cleaned_data["dry_run"]
@@ -151,20 +152,20 @@ class PartnersImportView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         if result.written:
             if kept is not None:
-                import_upload_forget(user=self.request.user, hub=self.hub, token=kept.token)
+                uploads.upload_forget(purpose=UPLOAD_PURPOSE, user=self.request.user, hub=self.hub, token=kept.token)
             messages.success(self.request, import_summary(result))
             return self.get_success_redirect()
         # A dry run, or a file with errors: show what was found, with a fresh form for the next try.
         # A clean dry run keeps the file on the server, so "Import this file" needs no second upload.
         if result.ok and dry_run and kept is None:
-            kept = import_upload_keep(user=self.request.user, hub=self.hub, file=chosen)
+            kept = uploads.upload_keep(purpose=UPLOAD_PURPOSE, user=self.request.user, hub=self.hub, file=chosen)
         return self.render_to_response(
             self.get_context_data(
                 form=self.form_class(),
                 result=result,
                 summary=import_summary(result),
                 kept=kept if result.ok else None,
-                kept_minutes=IMPORT_UPLOAD_MINUTES,
+                kept_minutes=uploads.UPLOAD_MINUTES,
             )
         )
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 import indicators
 from goals.models import Goal, Target
@@ -242,4 +243,6 @@ def test_after_a_clean_check_the_kept_file_is_imported_without_a_second_upload(l
 
 def test_posting_without_a_file_asks_for_one(logged_in, hub):
     response = logged_in.post(reverse(IMPORT), {"hub": hub.pk, "action": "check"})
-    assert response.status_code == 200 and "Choose a file." in response.context["form"].errors["file"]
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        expected = translation.gettext("Choose a file.")
+    assert response.status_code == 200 and expected in response.context["form"].errors["file"]
