@@ -31,6 +31,7 @@ from wagtail.rich_text import RichText
 
 from cms.models import HubPage, NavigationSettings
 from goals.models import Goal, Target
+from indicators.models import Indicator
 from partners.demo import APPROVED_PARTNERS, CONTACT_EMAIL
 from partners.models import Partner
 from projects.hub_hooks import project_index_ensure
@@ -80,6 +81,16 @@ class Spec:
     links: tuple[tuple[str, str], ...] = field(default=())
     featured: bool = False  # shown first on the hub's home page
 
+
+# The demo hub's fictional indicators (indicators.demo, seeded before the projects) each project aims to move.
+INDICATORS_BY_PROJECT = {
+    "hele-fisken": ("AVFALL",),
+    "sol-pa-kaia": ("FORNYBAR", "KLIMAGASS"),
+    "landstrom-til-hurtigbaten": ("KLIMAGASS",),
+    "ombruksbanken": ("AVFALL",),
+    "klimabudsjett-for-fjordvik": ("KLIMAGASS",),
+    "ungdomsbedrifter-for-baerekraft": ("FRAFALL",),
+}
 
 S = ProjectStatus
 PROJECTS = [
@@ -473,6 +484,8 @@ def _page(index: ProjectIndexPage, spec: Spec, *, partners, today: datetime.date
     )
     page.goals = list(Goal.objects.filter(number__in=spec.further_goals))
     page.targets = list(Target.objects.filter(code__in=spec.targets))
+    codes = INDICATORS_BY_PROJECT.get(spec.slug, ())
+    page.indicators = list(Indicator.objects.filter(hub=index.get_hub(), code__in=codes)) if codes else []
     page.partners = [partners[i] for i in spec.partners if partners[i] is not None and partners[i] != lead]
     page.links = [ProjectLink(title="Fiktiv prosjektside", url=f"https://{spec.slug}.fjordvik.example/")]
     page.outcomes = [

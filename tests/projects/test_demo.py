@@ -129,3 +129,12 @@ def test_seed_demo_twice_changes_nothing_in_the_projects():
 
     assert _counts() == first
     assert sorted(ProjectPage.objects.values_list("slug", "status", "last_reported_at")) == statuses
+
+
+def test_demo_projects_aim_at_the_demo_hubs_fictional_indicators():
+    _seed()
+    solar = ProjectPage.objects.get(slug="sol-pa-kaia")
+
+    codes = sorted(solar.indicators.values_list("code", flat=True))
+    assert codes == ["FORNYBAR", "KLIMAGASS"]
+    assert all(indicator.fictional and indicator.hub_id == solar.get_hub().pk for indicator in solar.indicators.all())
