@@ -29,6 +29,7 @@ FIND_PAGES = """
 import json
 from cms.models import HubPage
 from discussions.models import ForumIndexPage
+from indicators.models import Indicator
 from partners.models import Partner, PartnerIndexPage, PartnershipStatus
 from projects.models import ProjectIndexPage, ProjectPage
 hub = HubPage.objects.live().order_by("path").first()
@@ -39,10 +40,12 @@ directory = PartnerIndexPage.objects.child_of(hub).live().first()
 partner = Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)\
     .exclude(logo=None).order_by("name").first() or Partner.objects.filter(partnerships__hub=hub).first()
 forum = ForumIndexPage.objects.child_of(hub).live().first()
+indicator = Indicator.objects.filter(hub=hub, code="FORNYBAR").first() or Indicator.objects.filter(hub=hub).first()
 print(json.dumps({
     "hub": hub.url, "hub_id": hub.pk, "projects": index.url, "project": project.url,
     "directory": directory.url, "partner": f"{directory.url}{partner.slug}/" if partner else None,
     "forum": forum.url if forum else None,
+    "indicator": indicator.get_absolute_url() if indicator else None,
 }))
 """
 
@@ -84,6 +87,10 @@ def _pages(urls: dict) -> list[tuple[str, str, str]]:
         ("partner", "A partner", urls["partner"]),
         ("forum", "Forum", urls["forum"]),
         ("goal", "A goal (7)", "/goals/7/"),
+        ("dashboard", "A hub's SDG dashboard", f"{urls['hub']}dashboard/"),
+        ("dashboard-comparison", "The hubs side by side", "/dashboard/"),
+        ("indicators", "A hub's municipal indicators", f"{urls['hub']}indicators/"),
+        ("indicator", "One indicator (fictional demo data)", urls["indicator"]),
         ("search", "Search", "/search/?q=energi"),
         ("api-docs", "API documentation", "/api/v1/docs"),
         ("embed", "The embed (as another website frames it)", f"/embed/{urls['hub_id']}/"),

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -19,7 +19,6 @@ from cms.admin.access import forbidden
 from cms.models import HubPage
 from cms.slugs import slugify_no
 from reviews.admin.forms import ReviewForm, ReviewPeriodForm
-from reviews.pdf import render_pdf
 from reviews.permissions import can_generate_review, can_use_reviews
 from reviews.selectors import review_draft
 
@@ -105,6 +104,15 @@ def review_pdf_view(request, hub_id: int):
         return refusal
     hub, form = draft
     period = form.period
+    try:
+        # WeasyPrint loads Pango when imported: only a PDF needs it, so a server without it still runs.
+        from reviews.pdf import render_pdf
+    except OSError:
+        message = gettext(
+            "This server cannot make PDFs: the system libraries WeasyPrint needs (Pango) are missing. "
+            "Open the printable page and print it to PDF from the browser."
+        )
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(render_pdf(_render(request, hub, form, for_pdf=True)), content_type="application/pdf")
     filename = f"vlr-{slugify_no(hub.title) or hub.pk}-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
