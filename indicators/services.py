@@ -11,7 +11,6 @@ apps that cache figures (``indicators.events.indicators_changed``).
 """
 
 import codecs
-import csv
 import io
 import json
 import math
@@ -27,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.csv_import import decode, delimiter_label, file_error, read_limited, read_table
 from cms.forms import parse_localized_decimal
 from cms.models import HubPage
 from cms.page_cache import content_changed
@@ -141,6 +141,10 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def delimiter_label(self) -> str:
+        return delimiter_label(self.delimiter)
+
     def _count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
 
@@ -167,10 +171,6 @@ class ImportResult:
     @property
     def values_unchanged(self) -> int:
         return sum(change.values_unchanged for change in self.changes)
-
-    @property
-    def delimiter_label(self) -> str:
-        return {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}.get(self.delimiter, self.delimiter)
 
     def add_error(self, row: int | None, column: str, message: str) -> None:
         if len(self.errors) >= IMPORT_MAX_ERRORS:
@@ -205,52 +205,8 @@ def import_summary(result: ImportResult) -> str:
 # --- Reading files ---------------------------------------------------------------------------------
 
 
-def _file_error(message: str) -> ValidationError:
-    return ValidationError({"file": message})
-
-
 def _read_limited(file) -> bytes:
-    limit_text = _("The file is larger than %(limit)s MB. Split it into smaller files.") % {
-        "limit": IMPORT_MAX_BYTES // (1024 * 1024)
-    }
-    size = getattr(file, "size", None)
-    if size is not None and size > IMPORT_MAX_BYTES:
-        raise _file_error(limit_text)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(IMPORT_MAX_BYTES + 1)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if len(data) > IMPORT_MAX_BYTES:
-        raise _file_error(limit_text)
-    if not data.strip():
-        raise _file_error(_("The file is empty."))
-    return data
-
-
-def _decode_utf8(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
-        raise _file_error(
-            _(
-                "This is not a plain-text file (it may be an Excel workbook or UTF-16 text). "
-                "In your spreadsheet program, save it as “CSV UTF-8” and try again."
-            )
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _file_error(
-            _(
-                "The file is not UTF-8 text (unreadable byte at position %(position)s). "
-                "Save it as “CSV UTF-8” and try again."
-            )
-            % {"position": error.start}
-        ) from error
-
-
-def _header_key(cell: str) -> str:
-    key = re.sub(r"[\s-]+", "_", cell.strip().strip("\ufeff").lower())
-    return CSV_COLUMN_ALIASES.get(key, key)
+    return read_limited(file, IMPORT_MAX_BYTES)
 
 
 def _parse_year(text: str) -> int | None:
@@ -306,57 +262,28 @@ def _check_region(result: ImportResult, row: int | None, column: str, code: str)
 
 
 def _csv_records(text: str, result: ImportResult) -> list[Record]:
-    first_line = text.split("\n", 1)[0]
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d])
-    result.delimiter = delimiter if counts[delimiter] else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
-    try:
-        header = [_header_key(cell) for cell in next(reader)]
-    except StopIteration:
-        raise _file_error(_("The file is empty.")) from None
-    missing = [name for name in CSV_REQUIRED_COLUMNS if name not in header]
-    unknown = [name for name in header if name and name not in CSV_COLUMNS]
-    duplicates = sorted({name for name in header if name and header.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    if unknown:
-        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if duplicates:
-        problems.append(_("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicates)})
-    if problems:
-        problems.append(
-            _("The first row must name the columns; the known columns are: %(columns)s.")
-            % {"columns": ", ".join(CSV_COLUMNS)}
-        )
-        raise _file_error(" ".join(problems))
-
+    table = read_table(
+        text,
+        required=CSV_REQUIRED_COLUMNS,
+        known=CSV_COLUMNS,
+        max_rows=IMPORT_MAX_ROWS,
+        aliases=CSV_COLUMN_ALIASES,
+    )
+    result.delimiter = table.delimiter
+    header = table.header
     records = []
-    data_rows = 0
-    try:
-        for line_number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            data_rows += 1
-            if data_rows > IMPORT_MAX_ROWS:
-                raise _file_error(
-                    _("The file has more than %(limit)s rows. Split it into smaller files.")
-                    % {"limit": f"{IMPORT_MAX_ROWS:,}".replace(",", " ")}
-                )
-            if len(cells) > len(header):
-                result.add_error(
-                    line_number,
-                    "",
-                    _("The row has more cells than there are columns (%(count)s).") % {"count": len(header)},
-                )
-                continue
-            cell = dict(zip(header, (c.strip() for c in cells), strict=False))
-            record = _csv_record(line_number, cell, result)
-            if record is not None:
-                records.append(record)
-    except csv.Error as error:
-        raise _file_error(_("The file could not be read as CSV: %(error)s") % {"error": error}) from error
+    for line_number, cells in table.rows:
+        if len(cells) > len(header):
+            result.add_error(
+                line_number,
+                "",
+                _("The row has more cells than there are columns (%(count)s).") % {"count": len(header)},
+            )
+            continue
+        cell = dict(zip(header, (c.strip() for c in cells), strict=False))
+        record = _csv_record(line_number, cell, result)
+        if record is not None:
+            records.append(record)
     return records
 
 
@@ -425,7 +352,7 @@ def _categories(dimension_id: str, dimension: dict, size: int) -> list[tuple[str
     """The dimension's categories in order, as (code, label)."""
     category = dimension.get("category")
     if not isinstance(category, dict):
-        raise _file_error(_("The dimension “%(id)s” has no categories.") % {"id": dimension_id})
+        raise file_error(_("The dimension “%(id)s” has no categories.") % {"id": dimension_id})
     index = category.get("index")
     labels = category.get("label") if isinstance(category.get("label"), dict) else {}
     if isinstance(index, list):
@@ -434,15 +361,15 @@ def _categories(dimension_id: str, dimension: dict, size: int) -> list[tuple[str
         try:
             codes = [str(code) for code, _position in sorted(index.items(), key=lambda item: int(item[1]))]
         except (TypeError, ValueError):
-            raise _file_error(
+            raise file_error(
                 _("The categories of the dimension “%(id)s” have invalid positions.") % {"id": dimension_id}
             ) from None
     elif len(labels) == 1:
         codes = [str(code) for code in labels]
     else:
-        raise _file_error(_("The dimension “%(id)s” does not list its categories in order.") % {"id": dimension_id})
+        raise file_error(_("The dimension “%(id)s” does not list its categories in order.") % {"id": dimension_id})
     if len(codes) != size:
-        raise _file_error(
+        raise file_error(
             _("The dimension “%(id)s” has %(count)s categories, but its size says %(size)s.")
             % {"id": dimension_id, "count": len(codes), "size": size}
         )
@@ -475,17 +402,17 @@ def _jsonstat_records(text: str, result: ImportResult, *, table_id: str, source:
     try:
         dataset = json.loads(text)
     except json.JSONDecodeError as error:
-        raise _file_error(
+        raise file_error(
             _("The file is not valid JSON (line %(line)s, column %(column)s).")
             % {"line": error.lineno, "column": error.colno}
         ) from error
     if isinstance(dataset, dict) and "class" not in dataset and len(dataset) == 1:
         # A JSON-stat 1.x bundle ({"dataset": {...}}) is older than 2.0.
-        raise _file_error(
+        raise file_error(
             _("This looks like JSON-stat 1 (a bundle). Download the table as JSON-stat 2.0 (“json-stat2”).")
         )
     if not isinstance(dataset, dict) or dataset.get("class") != "dataset":
-        raise _file_error(_("This is not a JSON-stat 2.0 dataset (its “class” must be “dataset”)."))
+        raise file_error(_("This is not a JSON-stat 2.0 dataset (its “class” must be “dataset”)."))
     ids, sizes, dimensions = dataset.get("id"), dataset.get("size"), dataset.get("dimension")
     if (
         not isinstance(ids, list)
@@ -497,7 +424,7 @@ def _jsonstat_records(text: str, result: ImportResult, *, table_id: str, source:
             isinstance(dimension_id, str) and isinstance(dimensions.get(dimension_id), dict) for dimension_id in ids
         )
     ):
-        raise _file_error(_("The dataset's “id”, “size” and “dimension” do not match each other."))
+        raise file_error(_("The dataset's “id”, “size” and “dimension” do not match each other."))
 
     time_id = _role(dataset, "time", ("Tid", "time", "year"), ids)
     geo_id = _role(dataset, "geo", ("Region", "geo", "region"), ids)
@@ -508,7 +435,7 @@ def _jsonstat_records(text: str, result: ImportResult, *, table_id: str, source:
         if found is None
     ]
     if missing:
-        raise _file_error(
+        raise file_error(
             _("The dataset has no dimension for: %(missing)s (JSON-stat roles time, geo and metric).")
             % {"missing": ", ".join(missing)}
         )
@@ -518,7 +445,7 @@ def _jsonstat_records(text: str, result: ImportResult, *, table_id: str, source:
     }
     for dimension_id, size in zip(ids, sizes, strict=True):
         if dimension_id not in (time_id, geo_id, metric_id) and size != 1:
-            raise _file_error(
+            raise file_error(
                 _(
                     "The dimension “%(id)s” has %(size)s categories; choose one of them in the query, "
                     "so that each figure belongs to one indicator, region and year."
@@ -527,14 +454,14 @@ def _jsonstat_records(text: str, result: ImportResult, *, table_id: str, source:
             )
     total = math.prod(sizes)
     if total > IMPORT_MAX_ROWS:
-        raise _file_error(
+        raise file_error(
             _("The dataset has more than %(limit)s figures. Ask for fewer regions, years or contents.")
             % {"limit": f"{IMPORT_MAX_ROWS:,}".replace(",", " ")}
         )
     values = dataset.get("value")
     if isinstance(values, list):
         if len(values) != total:
-            raise _file_error(
+            raise file_error(
                 _("The dataset has %(count)s values, but its sizes call for %(total)s.")
                 % {"count": len(values), "total": total}
             )
@@ -548,13 +475,13 @@ def _jsonstat_records(text: str, result: ImportResult, *, table_id: str, source:
             return values.get(str(position))
 
     else:
-        raise _file_error(_("The dataset has no “value” list."))
+        raise file_error(_("The dataset has no “value” list."))
 
     years = {}
     for code, _label in categories[time_id]:
         year = _parse_year(code)
         if year is None:
-            raise _file_error(
+            raise file_error(
                 _(
                     "The time “%(time)s” is not a year: only yearly figures can be imported "
                     "(choose a yearly table, not quarters or months)."
@@ -644,7 +571,7 @@ def _check_import_allowed(actor, hub: HubPage) -> None:
     if actor is not None and not can_import_indicators(actor, hub):
         raise PermissionDenied(_("Only the hub's coordinators import indicators."))
     if not hub.municipality_number:
-        raise _file_error(
+        raise file_error(
             _(
                 "Set the hub's municipality number first (the hub page's settings): it tells the municipality's "
                 "own figures from the reference figures."
@@ -788,8 +715,7 @@ def _plan_and_write(hub: HubPage, records: list[Record], result: ImportResult) -
 
 def _import(hub, file, actor, dry_run, result, read) -> ImportResult:
     _check_import_allowed(actor, hub)
-    text = _decode_utf8(_read_limited(file))
-    result.encoding = "UTF-8"
+    text, result.encoding = decode(_read_limited(file))
     records = read(text, result)
     # Checks across rows (a figure given twice, names that differ) run even after row errors.
     _plan_and_write(hub, records, result)

@@ -6,9 +6,6 @@ is written, and then every row is written in one transaction by ``services.partn
 which tells the notification centre about each new partnership like any decision.
 """
 
-import codecs
-import csv
-import io
 import logging
 import re
 from dataclasses import dataclass, field
@@ -16,12 +13,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from accounts.models import User
+from cms.csv_import import CsvTable, decode, delimiter_label, file_error, read_limited, read_table
 from cms.forms import parse_localized_decimal
 from cms.models import HubPage
 from goals.models import Goal
@@ -122,114 +119,15 @@ class ImportResult:
 
     @property
     def delimiter_label(self) -> str:
-        return {";": _("semicolons"), ",": _("commas"), "\t": _("tabs")}.get(self.delimiter, self.delimiter)
+        return delimiter_label(self.delimiter)
 
 
-def _file_error(message: str) -> ValidationError:
-    return ValidationError({"file": message})
-
-
-def _read_limited(file) -> bytes:
-    size = getattr(file, "size", None)
-    limit_text = _("The file is larger than %(limit)s MB. Split it into smaller files.") % {
-        "limit": IMPORT_MAX_BYTES // (1024 * 1024)
-    }
-    if size is not None and size > IMPORT_MAX_BYTES:
-        raise _file_error(limit_text)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(IMPORT_MAX_BYTES + 1)
-    if len(data) > IMPORT_MAX_BYTES:
-        raise _file_error(limit_text)
-    return data
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text and the name of its encoding: UTF-8 (with or without BOM), else Windows-1252."""
-    if not data.strip():
-        raise _file_error(_("The file is empty."))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
-        raise _file_error(
-            _(
-                "This is not a plain-text CSV file (it may be an Excel workbook or UTF-16 text). "
-                "In your spreadsheet program, save it as “CSV UTF-8” and try again."
-            )
-        )
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as error:
-        raise _file_error(
-            _(
-                "The file could not be read as UTF-8 or as Windows-1252 text (unreadable byte at position "
-                "%(position)s). Save it as “CSV UTF-8” and try again."
-            )
-            % {"position": error.start}
-        ) from error
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    """Semicolons (Excel in Norwegian), commas or tabs: whichever separates the column names."""
-    counts = {delimiter: header_line.count(delimiter) for delimiter in (";", ",", "\t")}
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
-
-
-def _header_key(cell: str) -> str:
-    return re.sub(r"[\s-]+", "_", cell.strip().strip("\ufeff").lower())
-
-
-def _check_header(header: list[str]) -> None:
-    names = [name for name in header if name]
-    unknown = [name for name in names if name not in CSV_COLUMNS]
-    missing = [name for name in IMPORT_REQUIRED_COLUMNS if name not in names]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    if unknown:
-        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if duplicates:
-        problems.append(_("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicates)})
-    if problems:
-        problems.append(
-            _("The first row must name the columns; the known columns are: %(columns)s.")
-            % {"columns": ", ".join(CSV_COLUMNS)}
-        )
-        raise _file_error(" ".join(problems))
-
-
-def _records(text: str) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
-    """The delimiter, the normalised column names and the non-blank records with their row numbers.
-
-    Stops reading as soon as there are more records than an import may have.
-    """
-    first_line = text.split("\n", 1)[0]
-    delimiter = _sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [_header_key(cell) for cell in next(reader)]
-        _check_header(header)
-        records = []
-        for index, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(records) >= IMPORT_MAX_ROWS:
-                raise _file_error(
-                    _("The file has more than %(limit)s rows. Split it into smaller files.")
-                    % {"limit": number_format(IMPORT_MAX_ROWS, force_grouping=True)}
-                )
-            records.append((index, cells))
-    except csv.Error as error:
-        raise _file_error(
-            _("The file is not valid CSV near row %(row)s: %(error)s") % {"row": reader.line_num, "error": error}
-        ) from error
-    if not records:
-        raise _file_error(_("The file names the columns but has no rows of partners."))
-    return delimiter, header, records
+def _records(text: str) -> CsvTable:
+    """The delimiter, the normalised column names and the non-blank records with their row numbers."""
+    table = read_table(text, required=IMPORT_REQUIRED_COLUMNS, known=CSV_COLUMNS, max_rows=IMPORT_MAX_ROWS)
+    if not table.rows:
+        raise file_error(_("The file names the columns but has no rows of partners."))
+    return table
 
 
 def _clean_text(value: str) -> str:
@@ -382,14 +280,14 @@ def partners_import_csv(*, actor: User, hub: HubPage, file, dry_run: bool) -> Im
     """
     if not can_manage_hub_partners(actor, hub):
         raise PermissionDenied(_("Only the hub's coordinators import its partners."))
-    data = _read_limited(file)
-    text, encoding = _decode(data)
-    delimiter, header, records = _records(text)
-    result = ImportResult(dry_run=dry_run, encoding=encoding, delimiter=delimiter)
+    text, encoding = decode(read_limited(file, IMPORT_MAX_BYTES), windows_1252=True)
+    table = _records(text)
+    header = table.header
+    result = ImportResult(dry_run=dry_run, encoding=encoding, delimiter=table.delimiter)
 
     parsed = []
     numbers = set()
-    for row_number, cells in records:
+    for row_number, cells in table.rows:
         extra = cells[len(header) :]
         values = {name: cell for name, cell in zip(header, cells, strict=False) if name}
         parsed.append((row_number, values, any(cell.strip() for cell in extra)))
