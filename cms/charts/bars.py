@@ -121,26 +121,39 @@ def _number(value: float) -> str:
     return number_format(int(value)) if float(value).is_integer() else number_format(value, decimal_pos=1)
 
 
-def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], *, width: int = WIDTH) -> Chart:
-    """A horizontal bar chart: one labelled row per bar, its value written at the end of the bar."""
+def _horizontal_chart(chart_id, title, description, rows, totals, draw, *, width: int, legend=None) -> Chart:
+    """The frame both horizontal bar charts share: one row per bar, scaled to a round maximum of
+    ``totals``; ``draw(row, maximum, plot_width)`` lays out a row's bar and returns where it ends,
+    and the row's value is written just after it."""
     plot_width = width - LABEL_WIDTH - VALUE_WIDTH
-    maximum = nice_maximum(max((bar.value for bar in bars), default=0))
-    for number, bar in enumerate(bars):
-        bar.y = TOP + number * ROW_HEIGHT
-        bar.width = scale(bar.value, maximum, plot_width)
-        bar.text_x = round(LABEL_WIDTH + bar.width + 4, 2)
-        bar.text_y = round(bar.y + BAR_HEIGHT * 0.75, 2)
+    maximum = nice_maximum(max(totals, default=0))
+    for number, row in enumerate(rows):
+        row.y = TOP + number * ROW_HEIGHT
+        end = draw(row, maximum, plot_width)
+        row.text_x = round(end + 4, 2)
+        row.text_y = round(row.y + BAR_HEIGHT * 0.75, 2)
     return Chart(
         chart_id=chart_id,
         title=title,
         description=description,
-        rows=bars,
+        rows=rows,
         width=width,
-        height=TOP + len(bars) * ROW_HEIGHT + 24,
+        height=TOP + len(rows) * ROW_HEIGHT + 24,
         plot_width=plot_width,
         maximum=maximum,
         ticks=_ticks(maximum, plot_width),
+        legend=legend if legend is not None else [],
     )
+
+
+def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], *, width: int = WIDTH) -> Chart:
+    """A horizontal bar chart: one labelled row per bar, its value written at the end of the bar."""
+
+    def draw(bar: Bar, maximum: float, plot_width: float) -> float:
+        bar.width = scale(bar.value, maximum, plot_width)
+        return LABEL_WIDTH + bar.width
+
+    return _horizontal_chart(chart_id, title, description, bars, [bar.value for bar in bars], draw, width=width)
 
 
 def stacked_bar_chart(
@@ -155,12 +168,10 @@ def stacked_bar_chart(
     """A horizontal stacked bar chart: segments in the legend's order, each labelled with its value
     when wide enough, and the row's total written after the bar. ``legend`` is a list of
     ``{"key", "label", "css_class"}`` in drawing order."""
-    plot_width = width - LABEL_WIDTH - VALUE_WIDTH
     for bar in bars:
         bar.total = sum(segment.value for segment in bar.segments)
-    maximum = nice_maximum(max((bar.total for bar in bars), default=0))
-    for number, bar in enumerate(bars):
-        bar.y = TOP + number * ROW_HEIGHT
+
+    def draw(bar: StackedBar, maximum: float, plot_width: float) -> float:
         x = float(LABEL_WIDTH)
         for segment in bar.segments:
             segment.x = round(x, 2)
@@ -168,20 +179,10 @@ def stacked_bar_chart(
             segment.label_inside = segment.value > 0 and segment.width >= INSIDE_LABEL_MIN
             segment.text_x = round(x + segment.width / 2, 2)
             x += segment.width
-        bar.text_x = round(x + 4, 2)
-        bar.text_y = round(bar.y + BAR_HEIGHT * 0.75, 2)
-    return Chart(
-        chart_id=chart_id,
-        title=title,
-        description=description,
-        rows=bars,
-        width=width,
-        height=TOP + len(bars) * ROW_HEIGHT + 24,
-        plot_width=plot_width,
-        maximum=maximum,
-        ticks=_ticks(maximum, plot_width),
-        legend=legend,
-    )
+        return x
+
+    totals = [bar.total for bar in bars]
+    return _horizontal_chart(chart_id, title, description, bars, totals, draw, width=width, legend=legend)
 
 
 @dataclass
