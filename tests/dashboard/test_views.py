@@ -34,6 +34,12 @@ def test_the_hub_page_links_to_its_dashboard(client, scene):
     assert f'href="{scene.hub.url}dashboard/"' in response.content.decode()
 
 
+def test_the_chart_styles_load_once_on_chart_pages_only(client, scene):
+    link = "css/charts.css"
+    assert client.get(scene.hub.url + "dashboard/").content.decode().count(link) == 1
+    assert link not in client.get(scene.hub.url).content.decode()
+
+
 def test_the_dashboard_shows_charts_tables_and_csv_links(client, scene):
     response = client.get(scene.hub.url + "dashboard/")
     html = response.content.decode()
