@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from indicators import views
+from cms.models import HubPage
+from indicators import services, views
 from indicators.admin import views as admin_views
 from indicators.admin.access import can_use_indicators_admin
 
@@ -50,3 +51,12 @@ def indicator_routes():
         path("indicators/<str:code>/", views.indicator_detail, name="indicator_detail"),
         path("indicators/<str:code>/csv/", views.indicator_csv, name="indicator_csv"),
     ]
+
+
+@hooks.register("after_create_page")
+def perspectives_for_new_hub(request, page):
+    """A new hub (in the admin or by ``cms.services.hub_create``) starts with the KS perspectives, so the
+    admin pages only read them: no write on a GET. A hub made before this hook gets them on its first
+    import, or from the button on its perspectives page."""
+    if isinstance(page.specific, HubPage):
+        services.perspectives_ensure(page.specific)

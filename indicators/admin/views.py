@@ -158,7 +158,6 @@ class IndicatorClassifyView(_AdminView, FormView):
         self.indicator = indicator_for(request.user, kwargs["pk"])
         if self.indicator is None:
             return forbidden(request)
-        services.perspectives_ensure(self.indicator.hub)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -226,8 +225,14 @@ class PerspectivesView(_AdminView, FormView):
         self.hub = hub_for(request.user, kwargs["hub_id"])
         if self.hub is None:
             return forbidden(request)
-        services.perspectives_ensure(self.hub)
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "seed":
+            services.perspectives_ensure(self.hub)
+            messages.success(request, _("The perspectives of KS are added."))
+            return redirect(reverse("indicators_admin_perspectives", args=[self.hub.pk]))
+        return super().post(request, *args, **kwargs)
 
     def get_page_title(self):
         return _("Perspectives of %(hub)s") % {"hub": self.hub.title}

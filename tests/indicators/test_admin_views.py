@@ -14,6 +14,7 @@ import indicators
 from goals.models import Goal, Target
 from indicators import services
 from indicators.models import Indicator, Perspective, Value
+from indicators.wagtail_hooks import perspectives_for_new_hub
 from tests.accounts.factories import UserFactory
 from tests.indicators.factories import csv_upload, indicator_create, indicators_hub_create
 from tests.partners.factories import coordinator_create
@@ -29,6 +30,13 @@ LINES = [
     "AVFALL;Husholdningsavfall;kg;1508;Ålesund;2023;412,5;SSB",
     "AVFALL;Husholdningsavfall;kg;0;Landet;2023;400;SSB",
 ]
+
+
+@pytest.fixture
+def hub(hub):
+    """A hub as the admin and ``cms.services.hub_create`` make it: with the KS perspectives."""
+    perspectives_for_new_hub(None, hub)
+    return hub
 
 
 @pytest.fixture
@@ -246,3 +254,38 @@ def test_posting_without_a_file_asks_for_one(logged_in, hub):
     with translation.override(response.wsgi_request.LANGUAGE_CODE):
         expected = translation.gettext("Choose a file.")
     assert response.status_code == 200 and expected in response.context["form"].errors["file"]
+
+
+def test_a_hub_created_by_the_cms_starts_with_the_ks_perspectives(hub):
+    from cms.services import hub_create
+
+    created = hub_create(parent=hub.get_parent(), title="Molde lab", municipality="Molde")
+    names = list(Perspective.objects.filter(hub=created).values_list("name", flat=True))
+    assert names == list(services.DEFAULT_PERSPECTIVES)
+
+
+def test_the_classify_and_perspectives_pages_write_nothing_on_a_get(logged_in, hub):
+    indicator = indicator_create(hub, code="AVFALL", name="Avfall")
+    Perspective.objects.filter(hub=hub).delete()  # a hub made before hubs got them, or emptied by hand
+    urls = [
+        reverse("indicators_admin_edit", args=[indicator.pk]),
+        reverse("indicators_admin_perspectives", args=[hub.pk]),
+    ]
+    for url in urls:
+        logged_in.get(url)  # warm
+        with CaptureQueriesContext(connection) as queries:
+            assert logged_in.get(url).status_code == 200
+        writes = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
+        assert writes == [], url
+    assert not Perspective.objects.filter(hub=hub).exists()
+    page = logged_in.get(urls[1]).content.decode()
+    assert 'value="seed"' in page
+
+    response = logged_in.post(urls[1], {"action": "seed"})
+    assert response.status_code == 302
+    assert Perspective.objects.filter(hub=hub).count() == len(services.DEFAULT_PERSPECTIVES)
+    assert 'value="seed"' not in logged_in.get(urls[1]).content.decode()
