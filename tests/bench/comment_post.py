@@ -16,13 +16,11 @@ and the POST's median time is the same with 0 and with 10,000 followers.
 import argparse
 import datetime
 import os
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from tests.bench.run import DOCS, _database, _environment, _prepare, _step
+from tests.bench.common import bench_site, write_results
+from tests.bench.run import DOCS, _step
 
 RESULTS_START = "<!-- bench:comment-post:start -->"
 RESULTS_END = "<!-- bench:comment-post:end -->"
@@ -30,17 +28,7 @@ RESULTS_END = "<!-- bench:comment-post:end -->"
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="dugnad-bench-comment-post-"))
-    drop_database = None
-    try:
-        database_url, drop_database = _database(workdir)
-        os.environ.update(_environment(workdir, database_url))
-        os.environ["DISCUSSIONS_COMMENT_INTERVAL_SECONDS"] = "0"
-        import django
-
-        django.setup()
-        _step("Migrating")
-        _prepare()
+    with bench_site("comment-post", DISCUSSIONS_COMMENT_INTERVAL_SECONDS="0"):
         _step("Seeding the demo hub")
         from tests.bench.seed import seed_site
 
@@ -57,14 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_docs:
             _write_docs(report)
             print(f"Results written to {DOCS.name}.")
-        return 0
-    finally:
-        if drop_database is not None:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database()
-        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 def _arguments(argv):
@@ -160,13 +141,10 @@ def _report(args, timings: dict[str, list[float]], fanout_seconds: float, notifi
 
 
 def _write_docs(report: str) -> None:
-    text = DOCS.read_text()
-    block = f"{RESULTS_START}\n{report}\n{RESULTS_END}"
-    if RESULTS_START in text:
-        before, rest = text.split(RESULTS_START, 1)
-        _old, after = rest.split(RESULTS_END, 1)
-        text = before + block + after
-    else:
-        text = text.rstrip() + "\n\n## A comment's followers and its POST (`make bench BENCH_ARGS=--comment-post`)\n\n"
-        text += __doc__.split("\n\n", 1)[1].strip() + "\n\n" + block + "\n"
-    DOCS.write_text(text)
+    write_results(
+        report,
+        start=RESULTS_START,
+        end=RESULTS_END,
+        heading="## A comment's followers and its POST (`make bench BENCH_ARGS=--comment-post`)",
+        intro=__doc__.split("\n\n", 1)[1],
+    )

@@ -16,13 +16,11 @@
 import argparse
 import datetime
 import os
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from tests.bench.run import DOCS, _database, _environment, _prepare, _step
+from tests.bench.common import bench_site, percentile, write_results
+from tests.bench.run import DOCS, _step
 
 RESULTS_START = "<!-- bench:dashboard:start -->"
 RESULTS_END = "<!-- bench:dashboard:end -->"
@@ -30,17 +28,8 @@ RESULTS_END = "<!-- bench:dashboard:end -->"
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="dugnad-bench-dashboard-"))
-    drop_database = None
     started = time.monotonic()
-    try:
-        database_url, drop_database = _database(workdir)
-        os.environ.update(_environment(workdir, database_url))
-        import django
-
-        django.setup()
-        _step("Migrating")
-        _prepare()
+    with bench_site("dashboard"):
         _step("Seeding the demo hub")
         from tests.bench.seed import seed_partners, seed_site
 
@@ -61,14 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_docs:
             _write_docs(report)
             print(f"Results written to {DOCS.name}.")
-        return 0
-    finally:
-        if drop_database is not None:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database()
-        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 def _arguments(argv):
@@ -252,11 +234,6 @@ def _measure(hub, requests: int) -> tuple[dict[str, list[float]], dict[str, int]
     return timings, queries
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def _report(args, counts: dict[str, int], timings, queries, seconds: float) -> str:
     import platform
 
@@ -277,19 +254,16 @@ def _report(args, counts: dict[str, int], timings, queries, seconds: float) -> s
         "| --- | ---: | ---: | ---: |",
     ]
     for kind, label in (("warm", "warm (figures cached)"), ("cold", "cold (content version replaced first)")):
-        median, p95 = 1000 * statistics.median(timings[kind]), 1000 * _percentile(timings[kind], 0.95)
+        median, p95 = 1000 * statistics.median(timings[kind]), 1000 * percentile(timings[kind], 0.95)
         lines.append(f"| {label} | {median:.1f} | {p95:.1f} | {queries[kind]} |")
     return "\n".join(lines)
 
 
 def _write_docs(report: str) -> None:
-    text = DOCS.read_text()
-    block = f"{RESULTS_START}\n{report}\n{RESULTS_END}"
-    if RESULTS_START in text:
-        before, rest = text.split(RESULTS_START, 1)
-        _old, after = rest.split(RESULTS_END, 1)
-        text = before + block + after
-    else:
-        text = text.rstrip() + "\n\n## The hub dashboard (`make bench BENCH_ARGS=--dashboard`)\n\n"
-        text += __doc__.split("\n\n", 1)[1].strip() + "\n\n" + block + "\n"
-    DOCS.write_text(text)
+    write_results(
+        report,
+        start=RESULTS_START,
+        end=RESULTS_END,
+        heading="## The hub dashboard (`make bench BENCH_ARGS=--dashboard`)",
+        intro=__doc__.split("\n\n", 1)[1],
+    )

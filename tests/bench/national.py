@@ -17,7 +17,6 @@
 import argparse
 import datetime
 import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -26,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.bench import load
-from tests.bench.run import BASE_DIR, DOCS, _machine, _Server, _step
+from tests.bench.common import write_results
+from tests.bench.run import BASE_DIR, DOCS, _machine, _prepare, _Server, _step
+from tests.bench.run import _environment as _bench_environment
 
 START = "<!-- bench:national:start -->"
 END = "<!-- bench:national:end -->"
@@ -54,10 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
         django.setup()
         _step("Migrating and collecting static files")
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        _prepare()
         hub, seconds = _seed(args)
         if args.seed_only:
             return 0
@@ -110,17 +108,8 @@ def _arguments(argv):
 
 
 def _environment(workdir: Path, database_url: str, *, cached: bool) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "DUGNAD_VAR_DIR": str(workdir),
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "LOG_LEVEL": "WARNING",
+    """The benchmarks' environment, with the page and API caches on only when asked."""
+    return _bench_environment(workdir, database_url) | {
         "DUGNAD_PAGE_CACHE": "true" if cached else "false",
         "API_RESPONSE_CACHE": "true" if cached else "false",
         "CACHE_KEY_PREFIX": f"dugnad-bench-national-{os.getpid()}",
@@ -238,9 +227,4 @@ def _report(targets: list[Target], *, args, seed_seconds: float) -> str:
 
 
 def _write_docs(report: str) -> None:
-    text = DOCS.read_text()
-    if START not in text or END not in text:
-        text = text.rstrip() + f"\n\n### Latest national-scale results\n\n{START}\n{END}\n"
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
-    DOCS.write_text(f"{before}{START}\n{report}\n{END}{after}")
+    write_results(report, start=START, end=END, heading="### Latest national-scale results")

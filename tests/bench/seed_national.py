@@ -32,6 +32,7 @@ from wagtail.search.backends import get_search_backend
 from goals.models import Goal, Target
 from partners.models import Partner, PartnershipStatus
 from projects.models import ProjectIndexPage, ProjectPage, ProjectStatus
+from tests.bench.seed_projects import _many_to_many
 
 BATCH = 2000
 WORDS = ["Fjord", "Kyst", "Skog", "Sol", "Vind", "Hav", "Elv", "Fjell", "Strand", "By", "Tang", "Sykkel"]
@@ -133,25 +134,3 @@ def bulk_projects(index: ProjectIndexPage, *, count: int, log=print) -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return added
-
-
-def _many_to_many(projects, *, goals, targets_by_goal, partner_ids) -> None:
-    further = ProjectPage.goals.through
-    further.objects.bulk_create(
-        further(projectpage_id=page.pk, goal_id=goals[(goal.number + 4) % len(goals)].pk)
-        for page, goal in projects
-        if page.pk % 2
-    )
-    targets = ProjectPage.targets.through
-    targets.objects.bulk_create(
-        targets(projectpage_id=page.pk, target_id=options[page.pk % len(options)].pk)
-        for page, goal in projects
-        if (options := targets_by_goal.get(goal.pk))
-    )
-    if partner_ids:
-        partners = ProjectPage.partners.through
-        partners.objects.bulk_create(
-            partners(projectpage_id=page.pk, partner_id=partner_ids[(page.pk * 7 + step) % len(partner_ids)])
-            for page, _goal in projects
-            for step in range(page.pk % 3)
-        )
