@@ -19,7 +19,7 @@ import os
 import statistics
 import time
 
-from tests.bench.common import bench_site, write_results
+from tests.bench.common import bench_site, publish, write_results
 from tests.bench.run import DOCS, _step
 
 RESULTS_START = "<!-- bench:comment-post:start -->"
@@ -40,11 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         _step("Running the queued fan-out (db_worker --batch)")
         fanout_seconds, notifications = _work_off_queue()
         report = _report(args, timings, fanout_seconds, notifications)
-        print()
-        print(report)
-        if not args.no_docs:
-            _write_docs(report)
-            print(f"Results written to {DOCS.name}.")
+        publish(report, write=None if args.no_docs else _write_docs)
     return 0
 
 

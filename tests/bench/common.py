@@ -38,6 +38,15 @@ def bench_site(name: str, **environment: str) -> Iterator[Path]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def publish(report: str, *, write=None) -> None:
+    """Print ``report``, and write it into DOCS with ``write`` unless that is None (--no-docs)."""
+    print()
+    print(report)
+    if write is not None:
+        write(report)
+        print(f"Results written to {DOCS.name}.")
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which ``share`` of ``values`` lie (nearest rank)."""
     ordered = sorted(values)

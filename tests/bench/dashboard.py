@@ -19,7 +19,7 @@ import os
 import statistics
 import time
 
-from tests.bench.common import bench_site, percentile, write_results
+from tests.bench.common import bench_site, percentile, publish, write_results
 from tests.bench.run import DOCS, _step
 
 RESULTS_START = "<!-- bench:dashboard:start -->"
@@ -45,11 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         _step(f"{args.requests} warm and {args.requests} cold requests of {hub.url}dashboard/")
         timings, queries = _measure(hub, args.requests)
         report = _report(args, counts, timings, queries, time.monotonic() - started)
-        print()
-        print(report)
-        if not args.no_docs:
-            _write_docs(report)
-            print(f"Results written to {DOCS.name}.")
+        publish(report, write=None if args.no_docs else _write_docs)
     return 0
 
 

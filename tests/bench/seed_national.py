@@ -29,10 +29,8 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from goals.models import Goal, Target
-from partners.models import Partner, PartnershipStatus
 from projects.models import ProjectIndexPage, ProjectPage, ProjectStatus
-from tests.bench.seed_projects import _many_to_many
+from tests.bench.seed_projects import _many_to_many, _project_lookups
 
 BATCH = 2000
 WORDS = ["Fjord", "Kyst", "Skog", "Sol", "Vind", "Hav", "Elv", "Fjell", "Strand", "By", "Tang", "Sykkel"]
@@ -58,16 +56,7 @@ def bulk_projects(index: ProjectIndexPage, *, count: int, log=print) -> int:
     """Add ``count`` live projects under ``index`` in bulk, indexed for search; returns how many."""
     if count <= 0:
         return 0
-    hub = index.get_parent().specific
-    partner_ids = list(
-        Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    goals = list(Goal.objects.order_by("number"))
-    targets_by_goal: dict[int, list[Target]] = {}
-    for target in Target.objects.order_by("sort_key"):
-        targets_by_goal.setdefault(target.goal_id, []).append(target)
+    partner_ids, goals, targets_by_goal = _project_lookups(index)
     content_type_id = ContentType.objects.get_for_model(ProjectPage).pk
     statuses = itertools.cycle(ProjectStatus.values)
     today = timezone.localdate()

@@ -57,11 +57,9 @@ def live_project_count(index: ProjectIndexPage) -> int:
     return ProjectPage.objects.child_of(index).live().count()
 
 
-def seed_projects(index: ProjectIndexPage, *, total: int) -> int:
-    """Add live projects under ``index`` until it has ``total``; returns how many were added."""
-    missing = total - live_project_count(index)
-    if missing <= 0:
-        return 0
+def _project_lookups(index: ProjectIndexPage) -> tuple[list[int], list[Goal], dict[int, list[Target]]]:
+    """What new projects under ``index`` are spread over: the hub's approved partners, the goals and
+    the targets of each goal."""
     hub = index.get_parent().specific
     partner_ids = list(
         Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)
@@ -72,6 +70,15 @@ def seed_projects(index: ProjectIndexPage, *, total: int) -> int:
     targets_by_goal: dict[int, list[Target]] = {}
     for target in Target.objects.order_by("sort_key"):
         targets_by_goal.setdefault(target.goal_id, []).append(target)
+    return partner_ids, goals, targets_by_goal
+
+
+def seed_projects(index: ProjectIndexPage, *, total: int) -> int:
+    """Add live projects under ``index`` until it has ``total``; returns how many were added."""
+    missing = total - live_project_count(index)
+    if missing <= 0:
+        return 0
+    partner_ids, goals, targets_by_goal = _project_lookups(index)
     statuses = itertools.cycle(ProjectStatus.values)
     today = timezone.localdate()
     now = timezone.now()
