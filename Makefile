@@ -10,6 +10,9 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po) $(wildcard locale_third_p
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The unit tests run in parallel, one pytest-xdist worker per CPU core (`make test TEST_WORKERS=0`
+# runs them in one process); each worker has its own test database, Redis database and temp folders.
+TEST_WORKERS ?= auto
 # `make run` restarts the server when Python code or a template changes in any app (every directory
 # with an apps.py), the project package or the shared templates. Static files need no restart: the
 # development settings serve them as they are on disk.
@@ -83,7 +86,7 @@ test: install lint
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=hub.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python scripts/check_static.py
-	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=8 --ignore=tests/e2e $(PYTEST_ARGS)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 # Serve the site production-like and measure the partner directory against a bare Django view;

@@ -88,6 +88,11 @@ class LiveServer:
         )
         if self.shared_cache_dir is not None:
             env["DUGNAD_FILE_CACHE_DIR"] = str(self.shared_cache_dir)
+        if settings.REDIS_URL:
+            # The tests' own Redis database and key prefix, which differ per pytest-xdist worker
+            # (hub/settings/test.py); the server takes them as they are, not derived once more.
+            env.update({"REDIS_URL": settings.REDIS_URL, "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX})
+        env.pop("PYTEST_XDIST_WORKER", None)
         return env
 
     def start(self) -> None:
