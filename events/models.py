@@ -94,6 +94,16 @@ class Event(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats (None: no limit); uses ``seats_taken`` when the selector annotated it."""
+        if self.capacity is None:
+            return None
+        taken = getattr(self, "seats_taken", None)
+        if taken is None:
+            taken = self.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        return max(self.capacity - taken, 0)
+
 
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
