@@ -206,3 +206,21 @@ def personal_data_purge(*, now: datetime | None = None) -> int:
             deleted += event.registrations.all().delete()[0]
     logger.info("Event registrations purged: %s", deleted)
     return deleted
+
+
+def registrations_erase_for(*, user) -> int:
+    """Delete a person's registrations (their account is being erased); seats they held in events
+    still to come go to the first on the waiting list. Returns how many were deleted."""
+    now = timezone.now()
+    event_ids = list(
+        Registration.objects.filter(user=user, status=RegistrationStatus.REGISTERED, event__ends_at__gt=now)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    with transaction.atomic():
+        locked = list(Event.objects.select_for_update().filter(pk__in=event_ids).order_by("pk"))
+        deleted = Registration.objects.filter(user=user).delete()[0]
+        for event in locked:
+            if event.status == EventStatus.PUBLISHED:
+                _announce_promoted(_promote(event))
+    return deleted
