@@ -61,6 +61,7 @@ class EventForm(forms.ModelForm):
 
     starts_at = OsloDateTimeField(label=_("Starts (Norwegian time)"))
     ends_at = OsloDateTimeField(label=_("Ends (Norwegian time)"))
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Event
