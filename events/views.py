@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
@@ -147,7 +148,7 @@ def event_detail(request, hub, pk: int):
     context.update(
         {
             "event": event,
-            "description_html": markdown_html(event.description),
+            "description_html": mark_safe(markdown_html(event.description)),  # sanitised by cms.markdown
             "registration": active,
             "waiting_position": selectors.waiting_position(active)
             if active is not None and active.status == RegistrationStatus.WAITING
