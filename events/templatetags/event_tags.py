@@ -3,7 +3,11 @@ events; their templates load these tags, so the dependency points from events do
 
 from django import template
 
+from cms.versioned_cache import versioned
 from events import selectors
+
+# The lists change with time alone (an event ends): kept at most as long as the anonymous page cache.
+LIST_TIMEOUT = 10 * 60
 
 register = template.Library()
 
@@ -14,7 +18,9 @@ def project_events(project):
     hub = project.get_hub()
     return {
         "project": project,
-        "events": selectors.project_upcoming_events(project),
+        "events": versioned(
+            f"events:project:{project.pk}", lambda: selectors.project_upcoming_events(project), timeout=LIST_TIMEOUT
+        ),
         "ical_url": f"{hub.url}events/project/{project.pk}/ical/" if hub is not None else "",
     }
 
@@ -22,4 +28,5 @@ def project_events(project):
 @register.inclusion_tag("events/includes/hub_events.html")
 def hub_events(hub):
     """A short "next events" list for the hub's home page."""
-    return {"hub": hub, "events": selectors.hub_next_events(hub), "events_url": f"{hub.url}events/"}
+    events = versioned(f"events:hub:{hub.pk}", lambda: selectors.hub_next_events(hub), timeout=LIST_TIMEOUT)
+    return {"hub": hub, "events": events, "events_url": f"{hub.url}events/"}
