@@ -81,7 +81,13 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["hub", "status", "starts_at"], name="event_hub_status_start")]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after",
+                violation_error_message=_("The event cannot end before it starts."),
+            )
+        ]
 
     def __str__(self):
         return self.title
