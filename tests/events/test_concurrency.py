@@ -11,7 +11,7 @@ from tests.accounts.factories import UserFactory
 from tests.events.factories import event_create
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_registrations_for_the_last_seat_in_parallel(hub):
     event = event_create(hub, capacity=1)
     users = [UserFactory(), UserFactory()]
