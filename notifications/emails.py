@@ -309,6 +309,8 @@ def notification_text(n: Notification) -> str:
         return _("“%(project)s” has a new status") % names
     if kind == EventKind.NEW_PROJECT:
         return _("New project: “%(project)s”") % names
+    if kind in (EventKind.NEW_EVENT, EventKind.EVENT_REMINDER, EventKind.EVENT_REGISTRATION):
+        return _event_text(n)
     if kind == EventKind.DECISION:
         return _decision_text(n, names)
     if kind == EventKind.WAITING:
@@ -320,6 +322,29 @@ def notification_text(n: Notification) -> str:
             return _("The application from %(partner)s waits for your decision") % names
         return _("Something waits for you")
     return _("Something new happened")
+
+
+def _event_text(n: Notification) -> str:
+    """Reads ``data["title"]``, ``data["starts_at"]`` (ISO 8601) and ``data["subject"]``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils.formats import date_format
+
+    names = {"event": n.data.get("title", ""), "when": ""}
+    if starts_at := n.data.get("starts_at"):
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(starts_at).astimezone(ZoneInfo("Europe/Oslo"))
+            names["when"] = date_format(moment, "DATETIME_FORMAT")
+    if n.kind == EventKind.NEW_EVENT:
+        return _("New event: “%(event)s”, %(when)s") % names
+    if n.kind == EventKind.EVENT_REMINDER:
+        return _("Reminder: “%(event)s” is tomorrow, %(when)s") % names
+    if n.data.get("subject") == "promoted":
+        return _("A seat became free: you are now registered for “%(event)s”, %(when)s") % names
+    if n.data.get("subject") == "cancelled":
+        return _("“%(event)s” (%(when)s) is cancelled") % names
+    return _("There is news about your registration for “%(event)s”") % names
 
 
 def _decision_text(n: Notification, names: dict) -> str:

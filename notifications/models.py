@@ -105,6 +105,9 @@ class EventKind(models.TextChoices):
     NEW_PROJECT = "new_project", _("New projects under goals and hubs I follow")
     DECISION = "decision", _("Decisions on my applications and proposals")
     WAITING = "waiting", _("Items waiting for me as a coordinator")
+    NEW_EVENT = "new_event", _("New events in hubs and projects I follow")
+    EVENT_REMINDER = "event_reminder", _("Reminders of events I registered for")
+    EVENT_REGISTRATION = "event_registration", _("Changes to my event registrations")
 
 
 class EmailFrequency(models.TextChoices):
@@ -121,6 +124,9 @@ DEFAULT_FREQUENCIES = {
     # Applications, proposals and reports wait for a coordinator: they hear at once, as Wagtail's own
     # review e-mail used to tell them (those are no longer sent for proposals).
     EventKind.WAITING: EmailFrequency.IMMEDIATELY,
+    # A reminder the day before, a seat from the waiting list or a cancelled event: of use only at once.
+    EventKind.EVENT_REMINDER: EmailFrequency.IMMEDIATELY,
+    EventKind.EVENT_REGISTRATION: EmailFrequency.IMMEDIATELY,
 }
 DEFAULT_FREQUENCY = EmailFrequency.WEEKLY
 

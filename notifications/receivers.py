@@ -94,9 +94,30 @@ def partnership_decided(sender, partnership, **kwargs) -> None:
     )
 
 
+@_logged
+def event_published(sender, event, **kwargs) -> None:
+    tasks.event_published_fanout.enqueue(event.pk)
+
+
+@_logged
+def event_cancelled(sender, event, **kwargs) -> None:
+    tasks.event_cancelled_fanout.enqueue(event.pk)
+
+
+@_logged
+def registration_promoted(sender, registration, **kwargs) -> None:
+    tasks.registration_promoted_fanout.enqueue(registration.pk)
+
+
+@_logged
+def event_reminders_due(sender, event, registration_ids, **kwargs) -> None:
+    tasks.event_reminder_fanout.enqueue(event.pk, list(registration_ids))
+
+
 def connect() -> None:
     """Called once from ``NotificationsConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
     from discussions import events as discussion_events
+    from events import events as event_events
     from partners import events as partner_events
     from projects import events as project_events
 
@@ -108,5 +129,9 @@ def connect() -> None:
         (project_events.proposal_step, proposal_step),
         (partner_events.partnership_applied, partnership_applied),
         (partner_events.partnership_decided, partnership_decided),
+        (event_events.event_published, event_published),
+        (event_events.event_cancelled, event_cancelled),
+        (event_events.registration_promoted, registration_promoted),
+        (event_events.reminders_due, event_reminders_due),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")

@@ -120,6 +120,20 @@ def new_project_audience_ids(page) -> QuerySet:
     return Follow.objects.filter(about, active=True).values("user_id")
 
 
+def new_event_audience_ids(event) -> QuerySet:
+    """Followers of the hub an event is in and of its project."""
+    about = Q(hub_id=event.hub_id)
+    if event.project_id:
+        about |= Q(project_id=event.project_id)
+    return Follow.objects.filter(about, active=True).values("user_id")
+
+
+def event_url(event) -> str:
+    """The event's page below its hub (``events.views``), for storing with a notification."""
+    hub_url = page_link(event.hub)
+    return f"{hub_url.rstrip('/')}/events/{event.pk}/" if hub_url else ""
+
+
 # --- People by role ---------------------------------------------------------------------------
 
 

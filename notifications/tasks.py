@@ -17,6 +17,10 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
 - new_project: ``{}``
 - decision: ``{"subject": "proposal", "decision": "approved" | "changes_requested", "comment": text}``
   or ``{"subject": "partnership", "status": PartnershipStatus, "reason": text}`` (``partner`` set)
+- new_event, event_reminder: ``{"event_id": id, "title": text, "starts_at": ISO 8601}`` (``hub`` and,
+  for a project's event, ``project`` set)
+- event_registration: the same and ``"subject": "promoted" | "cancelled"`` (a seat from the waiting
+  list; the event was cancelled)
 - waiting: ``{"subject": "proposal"}`` (``project`` set), ``{"subject": "partnership",
   "partnership_id": id}`` (``partner`` set) or ``{"subject": "report", "report_id": id, "reason":
   ReportReason}`` (``thread`` and ``comment`` set)
@@ -247,5 +251,98 @@ def partnership_decided_fanout(partnership_id: int, status: str, reason: str, ac
             url=_admin_url("partner_manage", partnership.partner.slug),
             data={"subject": "partnership", "status": status, "reason": reason or ""},
             partner_id=partnership.partner_id,
+        )
+    )
+
+
+# --- Events --------------------------------------------------------------------------------------
+
+
+def _event_data(event, **extra) -> dict:
+    return {"event_id": event.pk, "title": event.title, "starts_at": event.starts_at.isoformat(), **extra}
+
+
+def _event_about(event) -> dict:
+    return {"hub_id": event.hub_id, "url": selectors.event_url(event), "project_id": event.project_id}
+
+
+@task()
+def event_published_fanout(event_id: int) -> int:
+    """A new published event, for the followers of its hub and its project (once per event)."""
+    from events.models import Event, EventStatus
+
+    event = Event.objects.select_related("hub", "project", "created_by").filter(pk=event_id).first()
+    if event is None or event.status != EventStatus.PUBLISHED:
+        return 0
+    if Notification.objects.filter(kind=EventKind.NEW_EVENT, data__event_id=event.pk).exists():
+        return 0  # already fanned out (a task run twice)
+    audience = selectors.new_event_audience_ids(event)
+    viewers = selectors.project_viewers_q(event.project) if event.project_id else None
+    return len(
+        services.notify(
+            kind=EventKind.NEW_EVENT,
+            recipient_ids=selectors.visible_user_ids(audience, viewers),
+            actor_id=event.created_by_id,
+            data=_event_data(event),
+            **_event_about(event),
+        )
+    )
+
+
+@task()
+def event_cancelled_fanout(event_id: int) -> int:
+    """A cancelled event, for everyone registered or waiting."""
+    from events.models import Event, EventStatus, RegistrationStatus
+
+    event = Event.objects.select_related("hub").filter(pk=event_id).first()
+    if event is None or event.status != EventStatus.CANCELLED:
+        return 0
+    recipients = event.registrations.filter(
+        status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+    ).values_list("user_id", flat=True)
+    return len(
+        services.notify(
+            kind=EventKind.EVENT_REGISTRATION,
+            recipient_ids=list(recipients),
+            data=_event_data(event, subject="cancelled"),
+            **_event_about(event),
+        )
+    )
+
+
+@task()
+def registration_promoted_fanout(registration_id: int) -> int:
+    """The first on the waiting list got a seat."""
+    from events.models import Registration, RegistrationStatus
+
+    registration = Registration.objects.select_related("event__hub").filter(pk=registration_id).first()
+    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+        return 0
+    event = registration.event
+    return len(
+        services.notify(
+            kind=EventKind.EVENT_REGISTRATION,
+            recipient_ids=[registration.user_id],
+            data=_event_data(event, subject="promoted"),
+            **_event_about(event),
+        )
+    )
+
+
+@task()
+def event_reminder_fanout(event_id: int, registration_ids: list[int]) -> int:
+    """The reminder the day before, for those of ``registration_ids`` who still hold a seat."""
+    from events.models import Event, EventStatus, RegistrationStatus
+
+    event = Event.objects.select_related("hub").filter(pk=event_id).first()
+    if event is None or event.status != EventStatus.PUBLISHED:
+        return 0
+    recipients = event.registrations.filter(pk__in=registration_ids, status=RegistrationStatus.REGISTERED)
+    return len(
+        services.notify(
+            kind=EventKind.EVENT_REMINDER,
+            recipient_ids=list(recipients.values_list("user_id", flat=True)),
+            data=_event_data(event),
+            **_event_about(event),
         )
     )

@@ -344,9 +344,18 @@ DUGNAD_RATE_LIMITS = {
         env_int("RATE_LIMIT_INVITATIONS_PER_ADDRESS", 60),
         3600,
     ),
+    # Registering for and cancelling event registrations (events.views).
+    "event-registration": (
+        env_int("RATE_LIMIT_EVENT_REGISTRATIONS_PER_PERSON", 30),
+        env_int("RATE_LIMIT_EVENT_REGISTRATIONS_PER_ADDRESS", 120),
+        3600,
+    ),
     # The read-only API (api.middleware): requests per address (and per logged-in person) a minute.
     "api": (env_int("API_RATE_LIMIT_PER_MINUTE", 600), env_int("API_RATE_LIMIT_PER_MINUTE", 600), 60),
 }
+# Event registrations (names, dietary and accessibility needs) are deleted this many days after the
+# event ended (``manage.py events_purge_personal_data``, daily from cron).
+EVENT_PERSONAL_DATA_RETENTION_DAYS = env_int("EVENT_PERSONAL_DATA_RETENTION_DAYS", 30)
 # How long browsers and proxies may keep an API response without asking again (ETag makes asking cheap).
 API_MAX_AGE = env_int("API_MAX_AGE", 60)
 # Keep each list's serialized response in the default cache under the content version (never

@@ -1,0 +1,1 @@
+"""The coordinators' events in the Wagtail admin (``/admin/events/``)."""
