@@ -94,8 +94,19 @@ def partnership_decided(sender, partnership, **kwargs) -> None:
     )
 
 
+@_logged
+def consultation_opened(sender, consultation, **kwargs) -> None:
+    tasks.consultation_fanout.enqueue(consultation.pk, "opened")
+
+
+@_logged
+def consultation_summary_published(sender, consultation, **kwargs) -> None:
+    tasks.consultation_fanout.enqueue(consultation.pk, "summary")
+
+
 def connect() -> None:
     """Called once from ``NotificationsConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
+    from consultations import events as consultation_events
     from discussions import events as discussion_events
     from partners import events as partner_events
     from projects import events as project_events
@@ -108,5 +119,7 @@ def connect() -> None:
         (project_events.proposal_step, proposal_step),
         (partner_events.partnership_applied, partnership_applied),
         (partner_events.partnership_decided, partnership_decided),
+        (consultation_events.consultation_opened, consultation_opened),
+        (consultation_events.consultation_summary_published, consultation_summary_published),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")

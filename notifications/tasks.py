@@ -15,6 +15,8 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
 - project_update: ``{"update_id": id}``
 - project_status: ``{"status": new, "previous_status": old}``
 - new_project: ``{}``
+- consultation: ``{"consultation_id": id, "title": text, "event": "opened" | "summary"}`` (``project``
+  set when the consultation is about one)
 - decision: ``{"subject": "proposal", "decision": "approved" | "changes_requested", "comment": text}``
   or ``{"subject": "partnership", "status": PartnershipStatus, "reason": text}`` (``partner`` set)
 - waiting: ``{"subject": "proposal"}`` (``project`` set), ``{"subject": "partnership",
@@ -25,6 +27,7 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django_tasks import task
 
@@ -247,5 +250,40 @@ def partnership_decided_fanout(partnership_id: int, status: str, reason: str, ac
             url=_admin_url("partner_manage", partnership.partner.slug),
             data={"subject": "partnership", "status": status, "reason": reason or ""},
             partner_id=partnership.partner_id,
+        )
+    )
+
+
+@task()
+def consultation_fanout(consultation_id: int, event: str) -> int:
+    """A consultation opened, or its summary was published: for the followers of its hub and of its
+    project (if any) who can see them."""
+    from accounts.urls_absolute import page_link
+    from consultations.models import Consultation
+    from notifications.models import Follow
+
+    consultation = Consultation.objects.select_related("hub", "project").filter(pk=consultation_id).first()
+    if consultation is None or event not in ("opened", "summary"):
+        return 0
+    if event == "summary" and consultation.summary_published_at is None:
+        return 0
+    hub = consultation.hub
+    if not hub.live:
+        return 0
+    about = Q(hub_id=hub.pk)
+    viewers = None
+    if consultation.project_id:
+        about |= Q(project_id=consultation.project_id)
+        viewers = selectors.project_viewers_q(consultation.project)
+    recipient_ids = selectors.visible_user_ids(Follow.objects.filter(about, active=True).values("user_id"), viewers)
+    suffix = "results/" if event == "summary" else ""
+    return len(
+        services.notify(
+            kind=EventKind.CONSULTATION,
+            recipient_ids=recipient_ids,
+            hub_id=hub.pk,
+            url=f"{page_link(hub)}consultations/{consultation.pk}/{suffix}",
+            data={"consultation_id": consultation.pk, "title": consultation.title, "event": event},
+            project_id=consultation.project_id,
         )
     )
