@@ -36,6 +36,18 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 
 
+EDITABLE_FIELDS = (
+    "hub",
+    "project",
+    "title",
+    "intro",
+    "opens_at",
+    "closes_at",
+    "results_policy",
+    "plain_language",
+)
+
+
 def _deny(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -51,7 +63,10 @@ def consultation_save(*, actor, consultation: Consultation) -> Consultation:
         consultation.created_by = actor if getattr(actor, "is_authenticated", False) else None
     consultation.full_clean()
     with transaction.atomic():
-        consultation.save()
+        if consultation.pk is None:
+            consultation.save()
+        else:  # never overwrite what other services keep (the announcement, the summary)
+            consultation.save(update_fields=EDITABLE_FIELDS)
     logger.info("Consultation %s saved by %s", consultation.pk, getattr(actor, "pk", None))
     consultations_announce_opened(consultation_ids=[consultation.pk])
     return consultation
