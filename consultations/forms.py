@@ -46,6 +46,9 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+        if not self.instance.pk:
+            self.initial["order"] = None
         if self.instance.pk:
             self.fields["options_text"].initial = "\n".join(o.text for o in self.instance.options.all())
 

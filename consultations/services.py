@@ -225,12 +225,17 @@ def _clean_answer(question: Question, raw, option_ids: set[int]) -> dict | None:
         return {"rating": rating}
     values = raw if isinstance(raw, list) else ([raw] if raw else [])
     values = [v for v in values if v not in ("", None)]
+    invalid = (
+        _("Give every option its own place, from first to last.")
+        if kind == QuestionKind.RANKING
+        else _("Choose one of the options.")
+    )
     try:
         chosen = [int(v) for v in values]
     except (TypeError, ValueError):
-        raise ValidationError({field: _("Choose one of the options.")}) from None
+        raise ValidationError({field: invalid}) from None
     if any(c not in option_ids for c in chosen):
-        raise ValidationError({field: _("Choose one of the options.")})
+        raise ValidationError({field: invalid})
     if not chosen:
         return None
     if kind == QuestionKind.SINGLE and len(chosen) != 1:
