@@ -28,11 +28,11 @@ def questions(consultation):
 
 def _valid(questions) -> dict:
     return {
-        "q%d" % questions["text"].pk: "Flere benker",
-        "q%d" % questions["single"].pk: str(options(questions["single"])[0]),
-        "q%d" % questions["multiple"].pk: [str(i) for i in options(questions["multiple"])[:2]],
-        "q%d" % questions["rating"].pk: "4",
-        "q%d" % questions["ranking"].pk: [str(i) for i in reversed(options(questions["ranking"]))],
+        questions["text"].field_name: "Flere benker",
+        questions["single"].field_name: str(options(questions["single"])[0]),
+        questions["multiple"].field_name: [str(i) for i in options(questions["multiple"])[:2]],
+        questions["rating"].field_name: "4",
+        questions["ranking"].field_name: [str(i) for i in reversed(options(questions["ranking"]))],
     }
 
 
@@ -45,7 +45,7 @@ def test_a_citizen_answers_and_edits_one_response(consultation, questions):
     text_answer = response.answers.get(question=questions["text"])
     assert text_answer.moderation == Moderation.PENDING
     again = _valid(questions)
-    again["q%d" % questions["rating"].pk] = "2"
+    again[questions["rating"].field_name] = "2"
     services.response_submit(consultation=consultation, respondent=Respondent(user=user), answers=again)
     assert Response.objects.filter(consultation=consultation).count() == 1
     assert response.answers.get(question=questions["rating"]).rating == 2
@@ -65,12 +65,12 @@ def test_invalid_answers_are_refused_with_the_question_named(consultation, quest
     answers = _valid(questions)
     if value == "partial":
         value = [str(options(questions["ranking"])[0])]
-    answers["q%d" % questions[kind].pk] = value
+    answers[questions[kind].field_name] = value
     with pytest.raises(ValidationError) as caught:
         services.response_submit(
             consultation=consultation, respondent=Respondent(user=UserFactory(verified=True)), answers=answers
         )
-    assert caught.value.message_dict["q%d" % questions[kind].pk] == [message]
+    assert caught.value.message_dict[questions[kind].field_name] == [message]
     assert not Response.objects.exists()
 
 
@@ -154,9 +154,9 @@ def test_results_count_options_average_ratings_rank_by_borda_and_hide_unmoderate
     ranking = options(questions["ranking"])
     for n, rating in enumerate(("5", "3")):
         answers = _valid(questions)
-        answers["q%d" % questions["rating"].pk] = rating
-        answers["q%d" % questions["text"].pk] = f"Tekst {n}"
-        answers["q%d" % questions["ranking"].pk] = [str(ranking[1]), str(ranking[0]), str(ranking[2])]
+        answers[questions["rating"].field_name] = rating
+        answers[questions["text"].field_name] = f"Tekst {n}"
+        answers[questions["ranking"].field_name] = [str(ranking[1]), str(ranking[0]), str(ranking[2])]
         services.response_submit(
             consultation=consultation, respondent=Respondent(user=UserFactory(verified=True)), answers=answers
         )
@@ -178,7 +178,7 @@ def test_results_by_age_band(consultation, questions):
     code = code_create(consultation)
     for session, band, rating in (("a", "10-12", "5"), ("b", "10-12", "3"), ("c", "16-18", "1")):
         answers = _valid(questions)
-        answers["q%d" % questions["rating"].pk] = rating
+        answers[questions["rating"].field_name] = rating
         services.response_submit(
             consultation=consultation,
             respondent=Respondent(code=code, session_key=session, age_band=band),

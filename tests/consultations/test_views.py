@@ -41,12 +41,12 @@ def _url(hub, rest=""):
 
 def _answers(questions, *, text="Flere benker"):
     return {
-        "q%d" % questions["text"].pk: text,
-        "q%d" % questions["single"].pk: str(options(questions["single"])[0]),
-        "q%d" % questions["multiple"].pk: [str(options(questions["multiple"])[1])],
-        "q%d" % questions["rating"].pk: "4",
+        questions["text"].field_name: text,
+        questions["single"].field_name: str(options(questions["single"])[0]),
+        questions["multiple"].field_name: [str(options(questions["multiple"])[1])],
+        questions["rating"].field_name: "4",
         **{
-            "q%d_%d" % (questions["ranking"].pk, option_id): str(place)
+            f"{questions['ranking'].field_name}_{option_id}": str(place)
             for place, option_id in enumerate(options(questions["ranking"]), start=1)
         },
     }
@@ -79,8 +79,8 @@ def test_errors_keep_what_was_typed(client, hub):
     questions = all_kinds_create(consultation)
     client.force_login(UserFactory(verified=True))
     posted = _answers(questions, text="Det jeg skrev")
-    posted.pop("q%d" % questions["single"].pk)  # required
-    posted["q%d_%d" % (questions["ranking"].pk, options(questions["ranking"])[0])] = "2"  # a place twice
+    posted.pop(questions["single"].field_name)  # required
+    posted[f"{questions['ranking'].field_name}_{options(questions['ranking'])[0]}"] = "2"  # a place twice
     response = client.post(_url(hub, f"{consultation.pk}/"), posted)
     assert response.status_code == 400
     body = response.content.decode()
@@ -143,10 +143,10 @@ def _fill(consultation, questions, count):
             consultation=consultation,
             respondent=Respondent(code=code, session_key=f"s{n}", age_band="13-15" if n % 2 else "16-18"),
             answers={
-                "q%d" % questions["text"].pk: f"Svar {n}",
-                "q%d" % questions["single"].pk: str(options(questions["single"])[n % 2]),
-                "q%d" % questions["rating"].pk: str(1 + n % 5),
-                "q%d" % questions["ranking"].pk: [str(i) for i in options(questions["ranking"])],
+                questions["text"].field_name: f"Svar {n}",
+                questions["single"].field_name: str(options(questions["single"])[n % 2]),
+                questions["rating"].field_name: str(1 + n % 5),
+                questions["ranking"].field_name: [str(i) for i in options(questions["ranking"])],
             },
         )
 
