@@ -91,7 +91,7 @@ def test_a_pupil_answers_with_a_code_and_the_hub_publishes_what_it_heard(page, c
     page.evaluate(ANIMATIONS_FINISHED)
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Codes, moderation and summary of")).click()
-    expect(page.get_by_role("cell", name="A roof over the skate park")).to_be_visible()
+    expect(page.get_by_role("cell", name="A roof over the skate park", exact=True)).to_be_visible()
     page.evaluate(ANIMATIONS_FINISHED)
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("^Publish A roof")).click()
