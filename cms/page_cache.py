@@ -31,7 +31,20 @@ CONTENT_VERSION_KEY = "dugnad:content-version"
 
 # Every model of these apps feeds public pages (or is cheap enough to count as if it did).
 CONTENT_APPS = frozenset(
-    {"cms", "goals", "partners", "indicators", "events", "projects", "discussions", "taggit", "wagtaildocs"}
+    {
+        "cms",
+        "goals",
+        "partners",
+        "indicators",
+        "events",
+        "projects",
+        "consultations",
+        "ideas",
+        "challenges",
+        "discussions",
+        "taggit",
+        "wagtaildocs",
+    }
 )
 # Models of other apps that public pages show, as "app_label.ModelName" (lower case).
 # Renditions are left out on purpose: rendering a page creates them, and a page that invalidated

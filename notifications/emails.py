@@ -313,6 +313,11 @@ def notification_text(n: Notification) -> str:
         return _event_text(n)
     if kind == EventKind.DECISION:
         return _decision_text(n, names)
+    if kind == EventKind.CONSULTATION:
+        title = n.data.get("title", "")
+        if n.data.get("event") == "summary":
+            return _("What we heard: the results of “%(title)s” are published") % {"title": title}
+        return _("New consultation: “%(title)s”. Tell us what you think") % {"title": title}
     if kind == EventKind.WAITING:
         if n.comment_id:
             return _("A comment in “%(thread)s” was reported and waits for you") % names

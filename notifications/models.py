@@ -108,6 +108,7 @@ class EventKind(models.TextChoices):
     NEW_EVENT = "new_event", _("New events in hubs and projects I follow")
     EVENT_REMINDER = "event_reminder", _("Reminders of events I registered for")
     EVENT_REGISTRATION = "event_registration", _("Changes to my event registrations")
+    CONSULTATION = "consultation", _("Consultations and their results")
 
 
 class EmailFrequency(models.TextChoices):

@@ -112,10 +112,18 @@ def registration_promoted(sender, registration, **kwargs) -> None:
 @_logged
 def event_reminders_due(sender, event, registration_ids, **kwargs) -> None:
     tasks.event_reminder_fanout.enqueue(event.pk, list(registration_ids))
+def consultation_opened(sender, consultation, **kwargs) -> None:
+    tasks.consultation_fanout.enqueue(consultation.pk, "opened")
+
+
+@_logged
+def consultation_summary_published(sender, consultation, **kwargs) -> None:
+    tasks.consultation_fanout.enqueue(consultation.pk, "summary")
 
 
 def connect() -> None:
     """Called once from ``NotificationsConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
+    from consultations import events as consultation_events
     from discussions import events as discussion_events
     from events import events as event_events
     from partners import events as partner_events
@@ -133,5 +141,7 @@ def connect() -> None:
         (event_events.event_cancelled, event_cancelled),
         (event_events.registration_promoted, registration_promoted),
         (event_events.reminders_due, event_reminders_due),
+        (consultation_events.consultation_opened, consultation_opened),
+        (consultation_events.consultation_summary_published, consultation_summary_published),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")

@@ -15,6 +15,8 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
 - project_update: ``{"update_id": id}``
 - project_status: ``{"status": new, "previous_status": old}``
 - new_project: ``{}``
+- consultation: ``{"consultation_id": id, "title": text, "event": "opened" | "summary"}`` (``project``
+  set when the consultation is about one)
 - decision: ``{"subject": "proposal", "decision": "approved" | "changes_requested", "comment": text}``
   or ``{"subject": "partnership", "status": PartnershipStatus, "reason": text}`` (``partner`` set)
 - new_event, event_reminder: ``{"event_id": id, "title": text, "starts_at": ISO 8601}`` (``hub`` and,
@@ -29,6 +31,7 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django_tasks import task
 
@@ -344,5 +347,36 @@ def event_reminder_fanout(event_id: int, registration_ids: list[int]) -> int:
             recipient_ids=list(recipients.values_list("user_id", flat=True)),
             data=_event_data(event),
             **_event_about(event),
+@task()
+def consultation_fanout(consultation_id: int, event: str) -> int:
+    """A consultation opened, or its summary was published: for the followers of its hub and of its
+    project (if any) who can see them."""
+    from accounts.urls_absolute import page_link
+    from consultations.models import Consultation
+    from notifications.models import Follow
+
+    consultation = Consultation.objects.select_related("hub", "project").filter(pk=consultation_id).first()
+    if consultation is None or event not in ("opened", "summary"):
+        return 0
+    if event == "summary" and consultation.summary_published_at is None:
+        return 0
+    hub = consultation.hub
+    if not hub.live:
+        return 0
+    about = Q(hub_id=hub.pk)
+    viewers = None
+    if consultation.project_id:
+        about |= Q(project_id=consultation.project_id)
+        viewers = selectors.project_viewers_q(consultation.project)
+    recipient_ids = selectors.visible_user_ids(Follow.objects.filter(about, active=True).values("user_id"), viewers)
+    suffix = "results/" if event == "summary" else ""
+    return len(
+        services.notify(
+            kind=EventKind.CONSULTATION,
+            recipient_ids=recipient_ids,
+            hub_id=hub.pk,
+            url=f"{page_link(hub)}consultations/{consultation.pk}/{suffix}",
+            data={"consultation_id": consultation.pk, "title": consultation.title, "event": event},
+            project_id=consultation.project_id,
         )
     )

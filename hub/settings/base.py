@@ -350,6 +350,17 @@ DUGNAD_RATE_LIMITS = {
         env_int("RATE_LIMIT_EVENT_REGISTRATIONS_PER_ADDRESS", 120),
         3600,
     ),
+    # Consultations: saving answers, and typing access codes (against guessing: per address).
+    "consultation-answer": (
+        env_int("RATE_LIMIT_CONSULTATION_ANSWERS_PER_PERSON", 30),
+        env_int("RATE_LIMIT_CONSULTATION_ANSWERS_PER_ADDRESS", 300),
+        3600,
+    ),
+    "consultation-code": (
+        env_int("RATE_LIMIT_CONSULTATION_CODES_PER_PERSON", 20),
+        env_int("RATE_LIMIT_CONSULTATION_CODES_PER_ADDRESS", 60),
+        600,
+    ),
     # The read-only API (api.middleware): requests per address (and per logged-in person) a minute.
     "api": (env_int("API_RATE_LIMIT_PER_MINUTE", 600), env_int("API_RATE_LIMIT_PER_MINUTE", 600), 60),
 }

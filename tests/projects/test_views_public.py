@@ -474,13 +474,14 @@ def _project_with(scene, *, images, updates):
 # image, updates, their pictures, their values, all renditions, outcomes, goals and targets (one
 # query for both), partners (lead and participating, with their approval in the hub) and links.
 # Site, menus, footer, the hub, view restrictions and the list's reporting thresholds come from
-# the versioned cache. The page's discussion (discussions app) adds its own on top.
+# the versioned cache. The page's discussion (discussions app) and its open consultations
+# (consultations app, one query) add their own on top.
 PROJECT_PAGE_QUERIES = 12
 PAGE_QUERY_LIMIT = 15  # the issue's limit for any page
 
 
 def _project_queries(queries: list[str]) -> int:
-    return sum('"discussions_' not in sql for sql in queries)
+    return sum('"discussions_' not in sql and '"consultations_' not in sql for sql in queries)
 
 
 def test_project_page_queries_do_not_grow_with_gallery_and_updates(client, scene, no_page_cache):
