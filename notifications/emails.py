@@ -311,6 +311,8 @@ def notification_text(n: Notification) -> str:
         return _("New project: “%(project)s”") % names
     if kind == EventKind.DECISION:
         return _decision_text(n, names)
+    if kind == EventKind.IDEA:
+        return _idea_text(n)
     if kind == EventKind.WAITING:
         if n.comment_id:
             return _("A comment in “%(thread)s” was reported and waits for you") % names
@@ -320,6 +322,17 @@ def notification_text(n: Notification) -> str:
             return _("The application from %(partner)s waits for your decision") % names
         return _("Something waits for you")
     return _("Something new happened")
+
+
+def _idea_text(n: Notification) -> str:
+    from ideas.models import IdeaStatus
+
+    title = n.data.get("title", "")
+    if n.data.get("event") == "project":
+        return _("The idea “%(idea)s” became a project proposal") % {"idea": title}
+    status = n.data.get("status", "")
+    label = str(dict(IdeaStatus.choices).get(status, status))
+    return _("The idea “%(idea)s” was answered: %(status)s") % {"idea": title, "status": label}
 
 
 def _decision_text(n: Notification, names: dict) -> str:

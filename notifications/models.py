@@ -105,6 +105,7 @@ class EventKind(models.TextChoices):
     NEW_PROJECT = "new_project", _("New projects under goals and hubs I follow")
     DECISION = "decision", _("Decisions on my applications and proposals")
     WAITING = "waiting", _("Items waiting for me as a coordinator")
+    IDEA = "idea", _("Answers to ideas I posted or support")
 
 
 class EmailFrequency(models.TextChoices):

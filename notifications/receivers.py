@@ -94,9 +94,20 @@ def partnership_decided(sender, partnership, **kwargs) -> None:
     )
 
 
+@_logged
+def idea_answered(sender, idea, actor=None, **kwargs) -> None:
+    tasks.idea_fanout.enqueue(idea.pk, "answered", getattr(actor, "pk", None))
+
+
+@_logged
+def idea_taken_into_project(sender, idea, project, actor=None, **kwargs) -> None:
+    tasks.idea_fanout.enqueue(idea.pk, "project", getattr(actor, "pk", None))
+
+
 def connect() -> None:
     """Called once from ``NotificationsConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
     from discussions import events as discussion_events
+    from ideas import events as idea_events
     from partners import events as partner_events
     from projects import events as project_events
 
@@ -108,5 +119,7 @@ def connect() -> None:
         (project_events.proposal_step, proposal_step),
         (partner_events.partnership_applied, partnership_applied),
         (partner_events.partnership_decided, partnership_decided),
+        (idea_events.idea_answered, idea_answered),
+        (idea_events.idea_taken_into_project, idea_taken_into_project),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")
