@@ -36,7 +36,7 @@ class IdeaScene:
 
 
 def idea_scene_create() -> IdeaScene:
-    hub = hub_create(title="Ålesund")
+    hub = hub_create(title="Ålesund", default_language="en")
     index = project_index_create(hub)
     partner = approved_partner_create(hub, name="Byens lag")
     other_hub = hub_create(title="Molde", home=hub.get_parent().specific)
