@@ -16,8 +16,8 @@ from django.utils.text import Truncator
 
 from accounts.urls_absolute import page_link
 from discussions import permissions
-from discussions.owners import owned_q, owner_of
 from discussions.models import Comment, CommentingSuspension, CommentReport, ForumIndexPage, Thread
+from discussions.owners import owned_q, owner_of
 from discussions.rendering import Mentionable
 
 QUOTE_LENGTH = 140

@@ -109,9 +109,13 @@ def _idea_or_404(request, hub, idea_id):
 def _partners_for(user, hub):
     if not user.is_authenticated:
         return Partner.objects.none()
-    return Partner.objects.filter(
-        members__user=user, partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED
-    ).distinct().order_by("name")
+    return (
+        Partner.objects.filter(
+            members__user=user, partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def idea_detail(request, hub, idea_id, *, answer_form=None, hide_form=None, project_form=None, status=200):
@@ -261,5 +265,3 @@ def idea_project(request, hub, idea_id):
             messages.success(request, _("The project proposal is made and waits for review."))
             return redirect(idea.get_url(request))
     return idea_detail(request, hub, idea_id, project_form=form, status=400)
-
-

@@ -71,7 +71,9 @@ def test_not_now_needs_a_reason(scene):
 def test_an_answer_tells_the_author_and_the_supporters(scene, django_capture_on_commit_callbacks):
     services.idea_support(actor=scene.citizen, idea=scene.idea)
     with django_capture_on_commit_callbacks(execute=True):
-        services.idea_answer(actor=scene.coordinator, idea=scene.idea, status=IdeaStatus.UNDER_REVIEW, answer="Ser på det")
+        services.idea_answer(
+            actor=scene.coordinator, idea=scene.idea, status=IdeaStatus.UNDER_REVIEW, answer="Ser på det"
+        )
     notes = Notification.objects.filter(kind=EventKind.IDEA)
     assert {n.recipient_id for n in notes} == {scene.author.pk, scene.citizen.pk}
     note = notes.first()
