@@ -60,7 +60,7 @@ IDEAS = [
         ("sigrid", "jonas", "amina"),
         (("jonas", "Jeg ville brukt det hver dag."), ("amina", "Kanskje også el-sykler for bakkene?")),
         status=IdeaStatus.TAKEN_FORWARD,
-        answer="Vi tar idéen videre sammen med en partner. Fiktivt svar.",
+        answer="Vi tar ideen videre sammen med en partner. Fiktivt svar.",
         days_ago=20,
         to_project=True,
     ),
@@ -160,7 +160,7 @@ def _proposal(hub, idea: Idea, *, proposer) -> ProjectPage | None:
     existing = ProjectPage.objects.child_of(index).filter(slug=slug).first()
     if existing is not None:
         return existing
-    credit = f"Basert på idéen til {idea.author.display_name}: {idea.title}"
+    credit = f"Basert på ideen til {idea.author.display_name}: {idea.title}"
     page = ProjectPage(
         title=idea.title,
         slug=slug,

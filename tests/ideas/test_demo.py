@@ -21,7 +21,7 @@ def test_seed_demo_adds_ideas_once():
     assert "moloen skal repareres" in not_now.answer_html
     taken = ideas.get(project__isnull=False)
     assert taken.status == IdeaStatus.TAKEN_FORWARD and not taken.project.live
-    assert "Basert på idéen til" in str(taken.project.body[0].value)
+    assert "Basert på ideen til" in str(taken.project.body[0].value)
     assert taken.thread.comments.count() == 2
     assert taken.thread not in discussion_selectors.forum_topics(taken.hub)
     call_command("seed_demo", stdout=StringIO())
