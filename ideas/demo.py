@@ -154,7 +154,7 @@ def _idea(hub, spec: Spec, *, people: dict, now) -> int:
 def _comment(thread: Thread, author, text: str) -> None:
     Thread.objects.filter(pk=thread.pk).update(last_seq=F("last_seq") + 1)
     seq = Thread.objects.filter(pk=thread.pk).values_list("last_seq", flat=True).get()
-    Comment.objects.create(
+    comment = Comment.objects.create(
         thread=thread,
         author=author,
         body=text,
@@ -162,6 +162,7 @@ def _comment(thread: Thread, author, text: str) -> None:
         seq=seq,
         last_change=ChangeType.COMMENT_CREATED,
     )
+    Thread.objects.filter(pk=thread.pk).update(last_activity_at=comment.created_at)
 
 
 def _proposal(hub, idea: Idea, *, proposer) -> ProjectPage | None:
