@@ -19,7 +19,7 @@ from wagtail.rich_text import RichText
 
 from cms.management.commands.seed_demo import COORDINATOR_EMAIL, RESIDENT_EMAIL
 from cms.markdown import markdown_html
-from cms.models import HubPage, NavigationSettings
+from cms.models import HubPage
 from discussions.models import ChangeType, Comment, Thread
 from goals.models import Goal
 from ideas.models import Idea, IdeaStatus, IdeaSupport
@@ -103,21 +103,7 @@ def seed_demo_extend(hub: HubPage, stdout) -> None:
     people = {key: by_email[email] for key, email in PEOPLE.items() if email in by_email}
     now = timezone.now()
     made = sum(_idea(hub, spec, people=people, now=now) for spec in IDEAS)
-    _navigation_link(hub)
     stdout.write(f"Ideas (fictional): {made} new ideas, at {hub.url}ideas/")
-
-
-def _navigation_link(hub) -> None:
-    """The ideas are a hub route, not a page: the menu links to their address."""
-    site = hub.get_site()
-    if site is None:
-        return
-    navigation = NavigationSettings.for_site(site)
-    url = f"{hub.full_url}ideas/"
-    if all(block.value.get("url") != url for block in navigation.links):
-        link = {"label": "Ideer", "label_nn": "Idear", "label_en": "Ideas", "page": None, "url": url}
-        navigation.links.append(("link", link))
-        navigation.save()
 
 
 def _idea(hub, spec: Spec, *, people: dict, now) -> int:

@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from cms.models import NavigationSettings
 from discussions import selectors as discussion_selectors
 from ideas.models import Idea, IdeaStatus, IdeaSupport
 
@@ -27,5 +26,3 @@ def test_seed_demo_adds_ideas_once():
     assert taken.thread not in discussion_selectors.forum_topics(taken.hub)
     call_command("seed_demo", stdout=StringIO())
     assert Idea.objects.count() == 4 and IdeaSupport.objects.count() == 7
-    links = [block.value["url"] for block in NavigationSettings.objects.get().links]
-    assert sum(url.endswith("/ideas/") for url in links if url) == 1
