@@ -19,3 +19,9 @@ def project_origin_ideas(context, project):
         return {"ideas": []}
     ideas = selectors.ideas_of_project(project)
     return {"ideas": [(idea, idea.get_url(request)) for idea in ideas]}
+
+
+@register.inclusion_tag("ideas/includes/hub_ideas.html", takes_context=True)
+def hub_ideas(context, hub):
+    """The way into a hub's ideas from its home page (the same for everyone, so it caches)."""
+    return {"request": context.get("request"), "hub": hub}

@@ -147,3 +147,16 @@ def test_the_list_costs_the_same_queries_at_two_sizes(client, scene):
         idea = idea_create(scene.hub, UserFactory(verified=True), title=f"Mer {number}", goals=[goal(4), goal(5)])
         services.idea_support(actor=scene.citizen, idea=idea)
     assert _queries(client, _url(scene)) == small
+
+
+def test_the_hub_page_leads_to_the_ideas(client, scene):
+    html = client.get(scene.hub.url).content.decode()
+    assert f'href="{scene.hub.url}ideas/"' in html and f'href="{scene.hub.url}ideas/new/"' in html
+
+
+def test_an_anonymous_visitors_cached_list_shows_a_new_support_at_once(client, scene, settings):
+    settings.DUGNAD_PAGE_CACHE = True
+    client.get(_url(scene))
+    assert "1 supporter" not in client.get(_url(scene)).content.decode()
+    services.idea_support(actor=scene.citizen, idea=scene.idea)
+    assert "1 supporter" in client.get(_url(scene)).content.decode()
