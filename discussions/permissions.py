@@ -18,6 +18,7 @@ from cms.permissions import is_hub_coordinator
 from cms.restrictions import PageAudience, audience_allows, page_audience
 from cms.versioned_cache import versioned
 from discussions.models import Comment, CommentingSuspension, ForumIndexPage, Thread
+from discussions.owners import owner_of
 from partners.models import PartnerMember
 
 AnyUser = AbstractBaseUser | AnonymousUser | None
@@ -87,6 +88,10 @@ def thread_audience(thread: Thread) -> PageAudience:
     """Who may see the page ``thread`` belongs to (its project's page, or its hub's forum)."""
     if thread.project_id is not None:
         return page_audience(thread.project)
+    owned = owner_of(thread)
+    if owned is not None:
+        owner, subject = owned
+        return page_audience(owner.audience_page(subject))
     return page_audience(forum_page_of(thread))
 
 
@@ -105,6 +110,9 @@ def can_view_thread(user: AnyUser, thread: Thread, session=None) -> bool:
                 page_audience(project, require_live=False), user, session
             )
         return audience_allows(page_audience(project), user, session)
+    owned = owner_of(thread)
+    if owned is not None and not owned[0].can_view(user, owned[1]):
+        return False
     return audience_allows(thread_audience(thread), user, session)
 
 

@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from accounts.urls_absolute import page_link
 from discussions import permissions
 from discussions.models import Comment, CommentingSuspension, CommentReport, ForumIndexPage, Thread
+from discussions.owners import owned_q, owner_of
 from discussions.rendering import Mentionable
 
 QUOTE_LENGTH = 140
@@ -35,6 +36,10 @@ def thread_page_url(thread: Thread, request=None, *, forum: ForumIndexPage | Non
     topic's page in its hub's forum. None when there is no such page (a forum that was removed)."""
     if thread.project_id is not None:
         return _page_url(thread.project, request)
+    owned = owner_of(thread)
+    if owned is not None:
+        owner, subject = owned
+        return owner.page_url(subject, request)
     forum = forum or forum_of(thread.hub)
     if forum is None:
         return None
@@ -53,7 +58,7 @@ def _page_url(page, request=None) -> str | None:
 def thread_url(thread: Thread, request=None) -> str | None:
     """The canonical URL of ``thread``: the project page's ``#discussion``, or the forum topic's page."""
     url = thread_page_url(thread, request)
-    if url is None or thread.project_id is None:
+    if url is None or (thread.project_id is None and owner_of(thread) is None):
         return url
     return f"{url}#discussion"
 
@@ -278,6 +283,7 @@ def forum_topics(hub) -> QuerySet[Thread]:
     visible = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
     return (
         Thread.objects.filter(hub=hub, project__isnull=True)
+        .exclude(owned_q())
         .select_related("author")
         .annotate(comment_count=Count("comments", filter=visible))
         .order_by("-pinned", "-last_activity_at", "-pk")
@@ -286,7 +292,12 @@ def forum_topics(hub) -> QuerySet[Thread]:
 
 def forum_topic(hub, thread_id: int) -> Thread | None:
     """One topic of ``hub``'s forum (not a project's thread), with its hub."""
-    return Thread.objects.select_related("hub", "author").filter(pk=thread_id, hub=hub, project__isnull=True).first()
+    return (
+        Thread.objects.select_related("hub", "author")
+        .filter(pk=thread_id, hub=hub, project__isnull=True)
+        .exclude(owned_q())
+        .first()
+    )
 
 
 def thread_mentionable(thread: Thread) -> list[Mentionable]:

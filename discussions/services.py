@@ -556,3 +556,13 @@ def project_thread_ensure(project) -> Thread:
             project=project, defaults={"hub": hub, "title": project.title[:TITLE_MAX_LENGTH]}
         )
     return thread
+
+
+def owned_thread_create(*, hub, title: str, author=None) -> Thread:
+    """A thread for something of a higher app (an idea), which stores it in its own one-to-one field
+    and registers itself as the thread's owner (``discussions.owners``). The caller checks who may
+    make it and holds the transaction."""
+    thread = Thread(hub=hub, title=(title or "").strip()[:TITLE_MAX_LENGTH], author=author)
+    thread.full_clean()
+    thread.save()
+    return thread

@@ -318,6 +318,8 @@ def notification_text(n: Notification) -> str:
         if n.data.get("event") == "summary":
             return _("What we heard: the results of “%(title)s” are published") % {"title": title}
         return _("New consultation: “%(title)s”. Tell us what you think") % {"title": title}
+    if kind == EventKind.IDEA:
+        return _idea_text(n)
     if kind == EventKind.WAITING:
         if n.comment_id:
             return _("A comment in “%(thread)s” was reported and waits for you") % names
@@ -350,6 +352,15 @@ def _event_text(n: Notification) -> str:
     if n.data.get("subject") == "cancelled":
         return _("“%(event)s” (%(when)s) is cancelled") % names
     return _("There is news about your registration for “%(event)s”") % names
+def _idea_text(n: Notification) -> str:
+    from ideas.models import IdeaStatus
+
+    title = n.data.get("title", "")
+    if n.data.get("event") == "project":
+        return _("The idea “%(idea)s” became a project proposal") % {"idea": title}
+    status = n.data.get("status", "")
+    label = str(dict(IdeaStatus.choices).get(status, status))
+    return _("The idea “%(idea)s” was answered: %(status)s") % {"idea": title, "status": label}
 
 
 def _decision_text(n: Notification, names: dict) -> str:

@@ -109,6 +109,7 @@ class EventKind(models.TextChoices):
     EVENT_REMINDER = "event_reminder", _("Reminders of events I registered for")
     EVENT_REGISTRATION = "event_registration", _("Changes to my event registrations")
     CONSULTATION = "consultation", _("Consultations and their results")
+    IDEA = "idea", _("Answers to ideas I posted or support")
 
 
 class EmailFrequency(models.TextChoices):

@@ -119,6 +119,13 @@ def consultation_opened(sender, consultation, **kwargs) -> None:
 @_logged
 def consultation_summary_published(sender, consultation, **kwargs) -> None:
     tasks.consultation_fanout.enqueue(consultation.pk, "summary")
+def idea_answered(sender, idea, actor=None, **kwargs) -> None:
+    tasks.idea_fanout.enqueue(idea.pk, "answered", getattr(actor, "pk", None))
+
+
+@_logged
+def idea_taken_into_project(sender, idea, project, actor=None, **kwargs) -> None:
+    tasks.idea_fanout.enqueue(idea.pk, "project", getattr(actor, "pk", None))
 
 
 def connect() -> None:
@@ -126,6 +133,7 @@ def connect() -> None:
     from consultations import events as consultation_events
     from discussions import events as discussion_events
     from events import events as event_events
+    from ideas import events as idea_events
     from partners import events as partner_events
     from projects import events as project_events
 
@@ -143,5 +151,7 @@ def connect() -> None:
         (event_events.reminders_due, event_reminders_due),
         (consultation_events.consultation_opened, consultation_opened),
         (consultation_events.consultation_summary_published, consultation_summary_published),
+        (idea_events.idea_answered, idea_answered),
+        (idea_events.idea_taken_into_project, idea_taken_into_project),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")

@@ -26,6 +26,8 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
 - waiting: ``{"subject": "proposal"}`` (``project`` set), ``{"subject": "partnership",
   "partnership_id": id}`` (``partner`` set) or ``{"subject": "report", "report_id": id, "reason":
   ReportReason}`` (``thread`` and ``comment`` set)
+- idea: ``{"idea_id": id, "title": the idea's title, "event": "answered" | "project", "status": IdeaStatus}``
+  (``project`` set for "project")
 """
 
 import logging
@@ -378,5 +380,30 @@ def consultation_fanout(consultation_id: int, event: str) -> int:
             url=f"{page_link(hub)}consultations/{consultation.pk}/{suffix}",
             data={"consultation_id": consultation.pk, "title": consultation.title, "event": event},
             project_id=consultation.project_id,
+@task()
+def idea_fanout(idea_id: int, event: str, actor_id: int | None) -> int:
+    """An idea answered by the coordinators or turned into a project proposal: its author and its
+    supporters who can see the hub are told (nobody while the idea is hidden)."""
+    from accounts.urls_absolute import page_link
+    from cms.restrictions import audience_users_q, page_audience
+    from ideas.models import Idea
+
+    idea = Idea.objects.select_related("hub").filter(pk=idea_id).first()
+    if idea is None or idea.is_hidden:
+        return 0
+    audience = set(idea.supports.values_list("user_id", flat=True))
+    if idea.author_id:
+        audience.add(idea.author_id)
+    recipients = selectors.visible_user_ids(audience, audience_users_q(page_audience(idea.hub)))
+    about = {"project_id": idea.project_id} if event == "project" and idea.project_id else {}
+    return len(
+        services.notify(
+            kind=EventKind.IDEA,
+            recipient_ids=recipients,
+            actor_id=actor_id,
+            hub_id=idea.hub_id,
+            url=f"{page_link(idea.hub)}ideas/{idea.pk}/",
+            data={"idea_id": idea.pk, "title": idea.title, "event": event, "status": idea.status},
+            **about,
         )
     )

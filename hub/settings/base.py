@@ -361,6 +361,12 @@ DUGNAD_RATE_LIMITS = {
         env_int("RATE_LIMIT_CONSULTATION_CODES_PER_ADDRESS", 60),
         600,
     ),
+    "idea-post": (env_int("RATE_LIMIT_IDEAS_PER_PERSON", 10), env_int("RATE_LIMIT_IDEAS_PER_ADDRESS", 30), 3600),
+    "idea-support": (
+        env_int("RATE_LIMIT_IDEA_SUPPORTS_PER_PERSON", 60),
+        env_int("RATE_LIMIT_IDEA_SUPPORTS_PER_ADDRESS", 200),
+        3600,
+    ),
     # The read-only API (api.middleware): requests per address (and per logged-in person) a minute.
     "api": (env_int("API_RATE_LIMIT_PER_MINUTE", 600), env_int("API_RATE_LIMIT_PER_MINUTE", 600), 60),
 }
