@@ -352,4 +352,3 @@ class DecisionLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The decision log is append-only.")
-

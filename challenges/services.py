@@ -40,6 +40,7 @@ from challenges.permissions import (
     can_follow_challenge,
     can_manage_evaluation,
     can_publish_challenge,
+    can_score,
     can_submit,
     has_conflict,
     is_coordinator,
@@ -410,9 +411,15 @@ def evaluator_assign(*, actor, challenge: Challenge, user) -> Evaluator:
     return evaluator
 
 
+def _current(submission: Submission) -> Submission:
+    """The current row with its challenge, not what a caller holds (the deadline may have moved)."""
+    return Submission.objects.select_related("challenge__hub").get(pk=submission.pk)
+
+
 def declaration_make(*, actor, submission: Submission, conflict: bool, note: str = "") -> Declaration:
     """The evaluator's impartiality declaration for one submission: made once, not changed."""
     _require_user(actor)
+    submission = _current(submission)
     if not can_declare(actor, submission):
         raise PermissionDenied(_("Only the challenge's evaluators declare, after the deadline."))
     if Declaration.objects.filter(submission=submission, evaluator=actor).exists():
@@ -425,12 +432,11 @@ def declaration_make(*, actor, submission: Submission, conflict: bool, note: str
 
 def score_set(*, actor, submission: Submission, criterion: Criterion, value: int, justification: str) -> Score:
     _require_user(actor)
+    submission = _current(submission)
     if criterion.challenge_id != submission.challenge_id:
         raise ValidationError(_("That criterion belongs to another challenge."))
     if is_evaluator(actor, submission.challenge) and has_conflict(actor, submission):
         raise PermissionDenied(_("You declared a conflict of interest for this solution and cannot score it."))
-    from challenges.permissions import can_score
-
     if not can_score(actor, submission):
         raise PermissionDenied(_("Declare your impartiality for this solution before scoring it."))
     justification = (justification or "").strip()
