@@ -30,7 +30,9 @@ from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 CONTENT_VERSION_KEY = "dugnad:content-version"
 
 # Every model of these apps feeds public pages (or is cheap enough to count as if it did).
-CONTENT_APPS = frozenset({"cms", "goals", "partners", "indicators", "projects", "discussions", "taggit", "wagtaildocs"})
+CONTENT_APPS = frozenset(
+    {"cms", "goals", "partners", "indicators", "projects", "discussions", "challenges", "taggit", "wagtaildocs"}
+)
 # Models of other apps that public pages show, as "app_label.ModelName" (lower case).
 # Renditions are left out on purpose: rendering a page creates them, and a page that invalidated
 # the cache by being rendered would never be served from it.
