@@ -90,6 +90,10 @@ def user_organisation_numbers(user: AnyUser) -> set[str]:
     )
 
 
+def has_conflict(user: AnyUser, submission: Submission) -> bool:
+    return _active(user) and Declaration.objects.filter(submission=submission, evaluator=user, conflict=True).exists()
+
+
 def is_submission_owner(user: AnyUser, submission: Submission) -> bool:
     """The submitter or a colleague: a person of the submission's partner or of one with its number."""
     if not _active(user):
@@ -117,7 +121,10 @@ def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
 
 
 def can_view_submission(user: AnyUser, submission: Submission) -> bool:
-    return is_submission_owner(user, submission) or is_evaluator(user, submission.challenge)
+    """Its organisation, and the evaluators, except one who declared a conflict of interest for it."""
+    if is_submission_owner(user, submission):
+        return True
+    return is_evaluator(user, submission.challenge) and not has_conflict(user, submission)
 
 
 def can_list_submissions(user: AnyUser, challenge: Challenge) -> bool:
@@ -128,10 +135,6 @@ def can_list_submissions(user: AnyUser, challenge: Challenge) -> bool:
 def can_count_submissions(user: AnyUser, challenge: Challenge) -> bool:
     """That submissions exist, and how many: also the hub's coordinators."""
     return is_evaluator(user, challenge) or is_coordinator(user, challenge)
-
-
-def has_conflict(user: AnyUser, submission: Submission) -> bool:
-    return Declaration.objects.filter(submission=submission, evaluator=user, conflict=True).exists()
 
 
 def can_declare(user: AnyUser, submission: Submission) -> bool:

@@ -311,6 +311,8 @@ def notification_text(n: Notification) -> str:
         return _("New project: “%(project)s”") % names
     if kind == EventKind.DECISION:
         return _decision_text(n, names)
+    if kind == EventKind.CHALLENGE:
+        return _challenge_text(n)
     if kind == EventKind.WAITING:
         if n.comment_id:
             return _("A comment in “%(thread)s” was reported and waits for you") % names
@@ -320,6 +322,33 @@ def notification_text(n: Notification) -> str:
             return _("The application from %(partner)s waits for your decision") % names
         return _("Something waits for you")
     return _("Something new happened")
+
+
+def _challenge_text(n: Notification) -> str:
+    data = n.data or {}
+    title = data.get("title", "")
+    subject = data.get("subject")
+    if subject == "phase":
+        from challenges.models import Phase
+
+        phase = dict(Phase.choices).get(data.get("phase"), data.get("phase", ""))
+        return _("The challenge “%(title)s” is now in the phase: %(phase)s") % {"title": title, "phase": phase}
+    if subject == "answer":
+        return _("A new answer in the market dialogue of “%(title)s”") % {"title": title}
+    if subject == "won":
+        return _("Your solution won the challenge “%(title)s”") % {"title": title}
+    if subject == "result":
+        scores = "; ".join(f"{name}: {value}" for name, value in data.get("criteria") or [])
+        text = _("The challenge “%(title)s” was awarded to another solution. Your total: %(total)s.") % {
+            "title": title,
+            "total": data.get("total") or "–",
+        }
+        if scores:
+            text += " " + _("Your scores: %(scores)s.") % {"scores": scores}
+        if data.get("reasons"):
+            text += " " + _("Reasons: %(reasons)s") % {"reasons": data["reasons"]}
+        return text
+    return _("News about the challenge “%(title)s”") % {"title": title}
 
 
 def _decision_text(n: Notification, names: dict) -> str:

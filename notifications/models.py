@@ -105,6 +105,7 @@ class EventKind(models.TextChoices):
     NEW_PROJECT = "new_project", _("New projects under goals and hubs I follow")
     DECISION = "decision", _("Decisions on my applications and proposals")
     WAITING = "waiting", _("Items waiting for me as a coordinator")
+    CHALLENGE = "challenge", _("Challenges I follow: new phases, answers and awards")
 
 
 class EmailFrequency(models.TextChoices):
@@ -121,6 +122,8 @@ DEFAULT_FREQUENCIES = {
     # Applications, proposals and reports wait for a coordinator: they hear at once, as Wagtail's own
     # review e-mail used to tell them (those are no longer sent for proposals).
     EventKind.WAITING: EmailFrequency.IMMEDIATELY,
+    # Equal treatment in a procurement: answers and results reach every supplier at once.
+    EventKind.CHALLENGE: EmailFrequency.IMMEDIATELY,
 }
 DEFAULT_FREQUENCY = EmailFrequency.WEEKLY
 

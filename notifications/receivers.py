@@ -94,8 +94,24 @@ def partnership_decided(sender, partnership, **kwargs) -> None:
     )
 
 
+@_logged
+def challenge_phase_changed(sender, challenge, previous_phase, **kwargs) -> None:
+    tasks.challenge_phase_fanout.enqueue(challenge.pk, challenge.phase)
+
+
+@_logged
+def challenge_question_published(sender, question, **kwargs) -> None:
+    tasks.challenge_answer_fanout.enqueue(question.pk)
+
+
+@_logged
+def challenge_awarded(sender, challenge, **kwargs) -> None:
+    tasks.challenge_award_fanout.enqueue(challenge.pk)
+
+
 def connect() -> None:
     """Called once from ``NotificationsConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
+    from challenges import events as challenge_events
     from discussions import events as discussion_events
     from partners import events as partner_events
     from projects import events as project_events
@@ -108,5 +124,8 @@ def connect() -> None:
         (project_events.proposal_step, proposal_step),
         (partner_events.partnership_applied, partnership_applied),
         (partner_events.partnership_decided, partnership_decided),
+        (challenge_events.challenge_phase_changed, challenge_phase_changed),
+        (challenge_events.question_published, challenge_question_published),
+        (challenge_events.challenge_awarded, challenge_awarded),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")
