@@ -372,6 +372,9 @@ def submission_detail(request, hub, slug, submission_id):
                 declaration_form.add_error(None, str(error))
             else:
                 messages.success(request, _("Your declaration has been recorded."))
+                if declaration_form.cleaned_data["conflict"]:
+                    # Excluded from this solution: back to the list, its contents are no longer theirs to see.
+                    return HttpResponseRedirect(f"{challenge.url}submissions/")
                 return HttpResponseRedirect(request.path)
         elif action == "score" and score_form is not None and score_form.is_valid():
             try:
