@@ -48,7 +48,13 @@ def test_replies_mentions_decisions_and_waiting_items_come_at_once_by_default_th
 
     assert list(frequencies) == list(EventKind.values)
     immediate = {kind for kind, frequency in frequencies.items() if frequency == EmailFrequency.IMMEDIATELY}
-    assert immediate == {EventKind.REPLY, EventKind.MENTION, EventKind.DECISION, EventKind.WAITING}
+    assert immediate == {
+        EventKind.REPLY,
+        EventKind.MENTION,
+        EventKind.DECISION,
+        EventKind.WAITING,
+        EventKind.CHALLENGE,  # equal treatment: suppliers hear of answers and results at once
+    }
     assert {frequencies[k] for k in set(EventKind.values) - immediate} == {EmailFrequency.WEEKLY}
 
 
