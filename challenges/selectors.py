@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from challenges.models import Challenge, Declaration, Publication, Question, Score, Submission
 from challenges.permissions import is_coordinator
+from partners.models import PartnerMember
 
 
 def published_challenges(hub):
@@ -30,6 +31,28 @@ def visible_questions(user, challenge: Challenge):
     if user is not None and user.is_authenticated:
         return questions.filter(Q(published_at__isnull=False) | Q(asker=user))
     return questions.filter(published_at__isnull=False)
+
+
+def own_submission(user, challenge: Challenge) -> Submission | None:
+    """The submission of ``user``'s organisation (theirs, their partner's or one with their
+    partners' organisation number), in one query; the rule is ``permissions.is_submission_owner``."""
+    if user is None or not user.is_authenticated:
+        return None
+    memberships = PartnerMember.objects.filter(user=user)
+    return (
+        Submission.objects.filter(challenge=challenge)
+        .filter(
+            Q(submitter=user)
+            | Q(partner__in=memberships.values("partner_id"))
+            | Q(
+                organisation_number__in=memberships.exclude(partner__organisation_number="").values(
+                    "partner__organisation_number"
+                )
+            )
+        )
+        .select_related("partner")
+        .first()
+    )
 
 
 @dataclass

@@ -95,12 +95,7 @@ def _outcomes(project):
 def challenge_detail(request, hub, slug, *, question_form=None, status=200):
     challenge = _challenge(request, hub, slug)
     user = request.user
-    own = None
-    if user.is_authenticated:
-        own = next(
-            (s for s in challenge.submissions.select_related("partner") if permissions.is_submission_owner(user, s)),
-            None,
-        )
+    own = selectors.own_submission(user, challenge)
     context = _context(
         request,
         hub,
@@ -210,7 +205,7 @@ def submission_form(request, hub, slug):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    own = next((s for s in challenge.submissions.all() if permissions.is_submission_owner(user, s)), None)
+    own = selectors.own_submission(user, challenge)
     if not permissions.can_submit(user, challenge):
         reason = (
             _("The deadline for solutions has passed: nothing can be submitted or changed now.")
