@@ -139,3 +139,26 @@ class PhaseForm(forms.Form):
 
 class EvaluatorForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the evaluator"))
+
+
+class CriteriaForm(forms.Form):
+    """One criterion a line, ``name: weight`` (``Quality: 60``)."""
+
+    criteria = forms.CharField(
+        label=_("Evaluation criteria"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line, a name and its weight: “Quality: 60”. Locked once the deadline has passed."),
+    )
+
+    def clean_criteria(self):
+        rows = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            if not line.strip():
+                continue
+            name, _sep, weight = line.rpartition(":")
+            if not name.strip() or not weight.strip().isdigit():
+                raise forms.ValidationError(_("Write each line as a name, a colon and a whole number: “Quality: 60”."))
+            rows.append((name.strip(), int(weight)))
+        if not rows:
+            raise forms.ValidationError(_("Give at least one criterion."))
+        return rows

@@ -20,6 +20,7 @@ from challenges import permissions, selectors, services
 from challenges.forms import (
     AnswerForm,
     AwardForm,
+    CriteriaForm,
     DeclarationForm,
     EvaluatorForm,
     PhaseForm,
@@ -430,6 +431,8 @@ def challenge_manage(request, hub, slug):
     action = request.POST.get("action") if request.method == "POST" else None
     phase_form = PhaseForm(request.POST if action == "phase" else None, initial={"phase": challenge.phase})
     evaluator_form = EvaluatorForm(request.POST if action == "evaluator" else None)
+    current = "\n".join(f"{c.name}: {c.weight}" for c in challenge.criteria.all())
+    criteria_form = CriteriaForm(request.POST if action == "criteria" else None, initial={"criteria": current})
     try:
         if action == "publish":
             services.challenge_publish(actor=user, challenge=challenge)
@@ -447,8 +450,13 @@ def challenge_manage(request, hub, slug):
                 services.evaluator_assign(actor=user, challenge=challenge, user=person)
                 messages.success(request, _("The evaluator has been assigned."))
                 return HttpResponseRedirect(request.path)
+        if action == "criteria" and criteria_form.is_valid():
+            services.criteria_set(actor=user, challenge=challenge, criteria=criteria_form.cleaned_data["criteria"])
+            messages.success(request, _("The criteria have been saved."))
+            return HttpResponseRedirect(request.path)
     except ValidationError as error:
-        _apply_errors(phase_form if action == "phase" else evaluator_form, error)
+        forms_by_action = {"phase": phase_form, "evaluator": evaluator_form, "criteria": criteria_form}
+        _apply_errors(forms_by_action.get(action, phase_form), error)
     return render(
         request,
         "challenges/challenge_manage.html",
@@ -458,6 +466,8 @@ def challenge_manage(request, hub, slug):
             challenge,
             phase_form=phase_form,
             evaluator_form=evaluator_form,
+            criteria_form=criteria_form,
+            criteria_locked=challenge.deadline_passed,
             evaluators=list(challenge.evaluators.select_related("user")),
             is_draft=challenge.publication != Publication.PUBLISHED,
             phases=PHASE_ORDER,

@@ -134,3 +134,21 @@ def test_list_pages_cost_the_same_at_two_sizes(client):
     grow(4)
     large = (_queries(client, list_url), _queries(client, challenge.url))
     assert large == small
+
+
+def test_the_coordinator_sets_criteria_until_the_deadline_and_assigns_evaluators(client):
+    scene = scene_create()
+    client.force_login(scene.coordinator)
+    url = f"{scene.challenge.url}manage/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "criteria", "criteria": "Kvalitet 60"})
+    assert response.status_code == 400 and "Kvalitet 60" in response.content.decode()
+    assert client.post(url, {"action": "criteria", "criteria": "Kvalitet: 70\nPris: 30"}).status_code == 302
+    assert [(c.name, c.weight) for c in scene.challenge.criteria.all()] == [("Kvalitet", 70), ("Pris", 30)]
+    assert client.post(url, {"action": "evaluator", "email": scene.citizen.email}).status_code == 302
+    assert scene.challenge.evaluators.filter(user=scene.citizen).exists()
+    close_deadline(scene)
+    response = client.post(url, {"action": "criteria", "criteria": "Alt: 100"})
+    assert response.status_code == 400 and "locked" in response.content.decode()
+    client.force_login(scene.other_coordinator)
+    assert client.get(url).status_code == 404
