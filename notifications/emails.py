@@ -320,6 +320,8 @@ def notification_text(n: Notification) -> str:
         return _("New consultation: “%(title)s”. Tell us what you think") % {"title": title}
     if kind == EventKind.IDEA:
         return _idea_text(n)
+    if kind == EventKind.CHALLENGE:
+        return _challenge_text(n)
     if kind == EventKind.WAITING:
         if n.comment_id:
             return _("A comment in “%(thread)s” was reported and waits for you") % names
@@ -352,6 +354,8 @@ def _event_text(n: Notification) -> str:
     if n.data.get("subject") == "cancelled":
         return _("“%(event)s” (%(when)s) is cancelled") % names
     return _("There is news about your registration for “%(event)s”") % names
+
+
 def _idea_text(n: Notification) -> str:
     from ideas.models import IdeaStatus
 
@@ -361,6 +365,33 @@ def _idea_text(n: Notification) -> str:
     status = n.data.get("status", "")
     label = str(dict(IdeaStatus.choices).get(status, status))
     return _("The idea “%(idea)s” was answered: %(status)s") % {"idea": title, "status": label}
+
+
+def _challenge_text(n: Notification) -> str:
+    data = n.data or {}
+    title = data.get("title", "")
+    subject = data.get("subject")
+    if subject == "phase":
+        from challenges.models import Phase
+
+        phase = dict(Phase.choices).get(data.get("phase"), data.get("phase", ""))
+        return _("The challenge “%(title)s” is now in the phase: %(phase)s") % {"title": title, "phase": phase}
+    if subject == "answer":
+        return _("A new answer in the market dialogue of “%(title)s”") % {"title": title}
+    if subject == "won":
+        return _("Your solution won the challenge “%(title)s”") % {"title": title}
+    if subject == "result":
+        scores = "; ".join(f"{name}: {value}" for name, value in data.get("criteria") or [])
+        text = _("The challenge “%(title)s” was awarded to another solution. Your total: %(total)s.") % {
+            "title": title,
+            "total": data.get("total") or "–",
+        }
+        if scores:
+            text += " " + _("Your scores: %(scores)s.") % {"scores": scores}
+        if data.get("reasons"):
+            text += " " + _("Reasons: %(reasons)s") % {"reasons": data["reasons"]}
+        return text
+    return _("News about the challenge “%(title)s”") % {"title": title}
 
 
 def _decision_text(n: Notification, names: dict) -> str:

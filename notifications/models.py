@@ -110,6 +110,7 @@ class EventKind(models.TextChoices):
     EVENT_REGISTRATION = "event_registration", _("Changes to my event registrations")
     CONSULTATION = "consultation", _("Consultations and their results")
     IDEA = "idea", _("Answers to ideas I posted or support")
+    CHALLENGE = "challenge", _("Challenges I follow: new phases, answers and awards")
 
 
 class EmailFrequency(models.TextChoices):
@@ -129,6 +130,8 @@ DEFAULT_FREQUENCIES = {
     # A reminder the day before, a seat from the waiting list or a cancelled event: of use only at once.
     EventKind.EVENT_REMINDER: EmailFrequency.IMMEDIATELY,
     EventKind.EVENT_REGISTRATION: EmailFrequency.IMMEDIATELY,
+    # Equal treatment in a procurement: answers and results reach every supplier at once.
+    EventKind.CHALLENGE: EmailFrequency.IMMEDIATELY,
 }
 DEFAULT_FREQUENCY = EmailFrequency.WEEKLY
 

@@ -112,6 +112,9 @@ def registration_promoted(sender, registration, **kwargs) -> None:
 @_logged
 def event_reminders_due(sender, event, registration_ids, **kwargs) -> None:
     tasks.event_reminder_fanout.enqueue(event.pk, list(registration_ids))
+
+
+@_logged
 def consultation_opened(sender, consultation, **kwargs) -> None:
     tasks.consultation_fanout.enqueue(consultation.pk, "opened")
 
@@ -119,6 +122,9 @@ def consultation_opened(sender, consultation, **kwargs) -> None:
 @_logged
 def consultation_summary_published(sender, consultation, **kwargs) -> None:
     tasks.consultation_fanout.enqueue(consultation.pk, "summary")
+
+
+@_logged
 def idea_answered(sender, idea, actor=None, **kwargs) -> None:
     tasks.idea_fanout.enqueue(idea.pk, "answered", getattr(actor, "pk", None))
 
@@ -128,8 +134,24 @@ def idea_taken_into_project(sender, idea, project, actor=None, **kwargs) -> None
     tasks.idea_fanout.enqueue(idea.pk, "project", getattr(actor, "pk", None))
 
 
+@_logged
+def challenge_phase_changed(sender, challenge, previous_phase, **kwargs) -> None:
+    tasks.challenge_phase_fanout.enqueue(challenge.pk, challenge.phase)
+
+
+@_logged
+def challenge_question_published(sender, question, **kwargs) -> None:
+    tasks.challenge_answer_fanout.enqueue(question.pk)
+
+
+@_logged
+def challenge_awarded(sender, challenge, **kwargs) -> None:
+    tasks.challenge_award_fanout.enqueue(challenge.pk)
+
+
 def connect() -> None:
     """Called once from ``NotificationsConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
+    from challenges import events as challenge_events
     from consultations import events as consultation_events
     from discussions import events as discussion_events
     from events import events as event_events
@@ -153,5 +175,8 @@ def connect() -> None:
         (consultation_events.consultation_summary_published, consultation_summary_published),
         (idea_events.idea_answered, idea_answered),
         (idea_events.idea_taken_into_project, idea_taken_into_project),
+        (challenge_events.challenge_phase_changed, challenge_phase_changed),
+        (challenge_events.question_published, challenge_question_published),
+        (challenge_events.challenge_awarded, challenge_awarded),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")

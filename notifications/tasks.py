@@ -19,6 +19,9 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
   set when the consultation is about one)
 - decision: ``{"subject": "proposal", "decision": "approved" | "changes_requested", "comment": text}``
   or ``{"subject": "partnership", "status": PartnershipStatus, "reason": text}`` (``partner`` set)
+- challenge: ``{"subject": "phase", "title": t, "phase": p}``, ``{"subject": "answer", "title": t}``,
+  ``{"subject": "won", "title": t}`` or ``{"subject": "result", "title": t, "total": "7.20" | None,
+  "criteria": [[name, "7.00"], ...], "reasons": text}`` (a submitter's own scores, to them alone)
 - new_event, event_reminder: ``{"event_id": id, "title": text, "starts_at": ISO 8601}`` (``hub`` and,
   for a project's event, ``project`` set)
 - event_registration: the same and ``"subject": "promoted" | "cancelled"`` (a seat from the waiting
@@ -349,6 +352,10 @@ def event_reminder_fanout(event_id: int, registration_ids: list[int]) -> int:
             recipient_ids=list(recipients.values_list("user_id", flat=True)),
             data=_event_data(event),
             **_event_about(event),
+        )
+    )
+
+
 @task()
 def consultation_fanout(consultation_id: int, event: str) -> int:
     """A consultation opened, or its summary was published: for the followers of its hub and of its
@@ -380,6 +387,10 @@ def consultation_fanout(consultation_id: int, event: str) -> int:
             url=f"{page_link(hub)}consultations/{consultation.pk}/{suffix}",
             data={"consultation_id": consultation.pk, "title": consultation.title, "event": event},
             project_id=consultation.project_id,
+        )
+    )
+
+
 @task()
 def idea_fanout(idea_id: int, event: str, actor_id: int | None) -> int:
     """An idea answered by the coordinators or turned into a project proposal: its author and its
@@ -407,3 +418,89 @@ def idea_fanout(idea_id: int, event: str, actor_id: int | None) -> int:
             **about,
         )
     )
+
+
+# --- Challenges -----------------------------------------------------------------------------------
+
+
+def _challenge_followers(challenge) -> list[int]:
+    return list(challenge.follows.values_list("user_id", flat=True))
+
+
+@task()
+def challenge_phase_fanout(challenge_id: int, phase: str) -> int:
+    """A challenge moved on: its followers are told, if it is still published and in that phase."""
+    from challenges.models import Challenge
+
+    challenge = Challenge.objects.select_related("hub").filter(pk=challenge_id).first()
+    if challenge is None or not challenge.is_published or challenge.phase != phase:
+        return 0
+    return len(
+        services.notify(
+            kind=EventKind.CHALLENGE,
+            recipient_ids=_challenge_followers(challenge),
+            hub_id=challenge.hub_id,
+            url=challenge.url,
+            data={"subject": "phase", "title": challenge.title, "phase": phase},
+        )
+    )
+
+
+@task()
+def challenge_answer_fanout(question_id: int) -> int:
+    """A question published with its answer: every follower at once (equal treatment)."""
+    from challenges.models import Question
+
+    question = Question.objects.select_related("challenge__hub").filter(pk=question_id).first()
+    if question is None or not question.is_published or not question.challenge.is_published:
+        return 0
+    challenge = question.challenge
+    return len(
+        services.notify(
+            kind=EventKind.CHALLENGE,
+            recipient_ids=_challenge_followers(challenge),
+            hub_id=challenge.hub_id,
+            url=f"{challenge.url}#questions",
+            data={"subject": "answer", "title": challenge.title},
+        )
+    )
+
+
+@task()
+def challenge_award_fanout(challenge_id: int) -> int:
+    """The award: the winner's submitter is told they won; every other submitter is told their own
+    total and scores per criterion and the reasons, each in a notification of their own."""
+    from challenges.models import Challenge, DecisionAction
+    from challenges.selectors import submission_totals
+
+    challenge = Challenge.objects.select_related("hub").filter(pk=challenge_id).first()
+    if challenge is None or challenge.awarded_submission_id is None:
+        return 0
+    entry = challenge.decision_log.filter(action=DecisionAction.AWARDED).order_by("-pk").first()
+    reasons = entry.reasons if entry is not None else ""
+    criteria = {c.pk: c.name for c in challenge.criteria.all()}
+    written = 0
+    with transaction.atomic():
+        for row in submission_totals(challenge):
+            submission = row.submission
+            if submission.submitter_id is None:
+                continue
+            if submission.pk == challenge.awarded_submission_id:
+                data = {"subject": "won", "title": challenge.title}
+            else:
+                data = {
+                    "subject": "result",
+                    "title": challenge.title,
+                    "total": str(row.total) if row.total is not None else None,
+                    "criteria": [[criteria.get(c, ""), str(v)] for c, v in row.per_criterion.items()],
+                    "reasons": reasons,
+                }
+            written += len(
+                services.notify(
+                    kind=EventKind.CHALLENGE,
+                    recipient_ids=[submission.submitter_id],
+                    url=challenge.url,
+                    data=data,
+                )
+            )
+    return written

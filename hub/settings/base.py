@@ -329,6 +329,11 @@ WEBSOCKET_MAX_PER_SESSION = env_int("WEBSOCKET_MAX_PER_SESSION", 20)
 
 # Actions that e-mail other people (cms.rate_limits): attempts per person, per address, window (s).
 DUGNAD_RATE_LIMITS = {
+    "challenge-write": (
+        env_int("RATE_LIMIT_CHALLENGE_WRITES_PER_PERSON", 30),
+        env_int("RATE_LIMIT_CHALLENGE_WRITES_PER_ADDRESS", 60),
+        3600,
+    ),
     "partner-application": (
         env_int("RATE_LIMIT_APPLICATIONS_PER_PERSON", 10),
         env_int("RATE_LIMIT_APPLICATIONS_PER_ADDRESS", 30),

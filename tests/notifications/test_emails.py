@@ -55,6 +55,7 @@ def test_replies_mentions_decisions_and_waiting_items_come_at_once_by_default_th
         EventKind.WAITING,
         EventKind.EVENT_REMINDER,
         EventKind.EVENT_REGISTRATION,
+        EventKind.CHALLENGE,  # equal treatment: suppliers hear of answers and results at once
     }
     assert {frequencies[k] for k in set(EventKind.values) - immediate} == {EmailFrequency.WEEKLY}
 

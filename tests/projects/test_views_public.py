@@ -483,9 +483,7 @@ PAGE_QUERY_LIMIT = 15  # the issue's limit for any page
 def _project_queries(queries: list[str]) -> int:
     # The higher apps' blocks on the page (the discussion, its consultations, the idea it started
     # as) count apart.
-    return sum(
-        '"discussions_' not in sql and '"consultations_' not in sql and '"ideas_' not in sql for sql in queries
-    )
+    return sum('"discussions_' not in sql and '"consultations_' not in sql and '"ideas_' not in sql for sql in queries)
 
 
 def test_project_page_queries_do_not_grow_with_gallery_and_updates(client, scene, no_page_cache):

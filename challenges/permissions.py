@@ -1,0 +1,169 @@
+"""Who may do what with challenges: the one place these rules live.
+
+Confidentiality of submissions (the procurement rules): a submission's contents are for its own
+organisation (the submitter, and the people of the partner it was sent for or of a partner with
+the same organisation number) and the challenge's evaluators. A coordinator of the hub who is not an
+evaluator sees that submissions exist and how many, never their contents or scores; site
+administrators and staff are no exception. The award is decided by a coordinator of the hub who is
+also one of the challenge's evaluators.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
+from challenges.models import Challenge, Declaration, Evaluator, Phase, Question, Submission
+from cms.permissions import is_hub_coordinator
+from discussions.permissions import has_verified_email
+from partners.models import PartnerMember
+
+AnyUser = AbstractBaseUser | AnonymousUser | None
+
+OPEN_FOR_QUESTIONS = (Phase.NEED, Phase.DIALOGUE, Phase.COMPETITION)
+
+
+def _active(user: AnyUser) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_coordinator(user: AnyUser, challenge: Challenge) -> bool:
+    return is_hub_coordinator(user, challenge.hub)
+
+
+def is_owner_member(user: AnyUser, challenge: Challenge) -> bool:
+    """Acts for the municipal partner that owns the challenge."""
+    return (
+        _active(user)
+        and challenge.owner_partner_id is not None
+        and PartnerMember.objects.filter(user=user, partner_id=challenge.owner_partner_id).exists()
+    )
+
+
+def can_view_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    if challenge.is_published:
+        return True
+    return (
+        is_coordinator(user, challenge)
+        or is_owner_member(user, challenge)
+        or (_active(user) and challenge.created_by_id == user.pk)
+    )
+
+
+def can_edit_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    """Coordinators always; the owning partner's people while it is not yet published."""
+    return is_coordinator(user, challenge) or (not challenge.is_published and is_owner_member(user, challenge))
+
+
+def can_publish_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    return is_coordinator(user, challenge)
+
+
+def can_follow_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    return _active(user) and challenge.is_published
+
+
+def can_ask_question(user: AnyUser, challenge: Challenge) -> bool:
+    """Any logged-in account with a verified e-mail, while the challenge is open for dialogue."""
+    return challenge.is_published and challenge.phase in OPEN_FOR_QUESTIONS and has_verified_email(user)
+
+
+def can_view_question(user: AnyUser, question: Question) -> bool:
+    if question.is_published:
+        return can_view_challenge(user, question.challenge)
+    return (_active(user) and question.asker_id == user.pk) or is_coordinator(user, question.challenge)
+
+
+def can_answer_question(user: AnyUser, challenge: Challenge) -> bool:
+    return is_coordinator(user, challenge)
+
+
+def is_evaluator(user: AnyUser, challenge: Challenge) -> bool:
+    return _active(user) and Evaluator.objects.filter(challenge=challenge, user=user).exists()
+
+
+def user_organisation_numbers(user: AnyUser) -> set[str]:
+    if not _active(user):
+        return set()
+    return set(
+        PartnerMember.objects.filter(user=user)
+        .exclude(partner__organisation_number="")
+        .values_list("partner__organisation_number", flat=True)
+    )
+
+
+def has_conflict(user: AnyUser, submission: Submission) -> bool:
+    return _active(user) and Declaration.objects.filter(submission=submission, evaluator=user, conflict=True).exists()
+
+
+def is_submission_owner(user: AnyUser, submission: Submission) -> bool:
+    """The submitter or a colleague: a person of the submission's partner or of one with its number."""
+    if not _active(user):
+        return False
+    if submission.submitter_id == user.pk:
+        return True
+    if submission.partner_id and PartnerMember.objects.filter(user=user, partner_id=submission.partner_id).exists():
+        return True
+    return submission.organisation_number in user_organisation_numbers(user)
+
+
+def can_submit(user: AnyUser, challenge: Challenge) -> bool:
+    """Verified accounts (a partner's people, or suppliers giving an organisation number) during the
+    competition, until the deadline."""
+    return (
+        challenge.is_published
+        and challenge.phase == Phase.COMPETITION
+        and not challenge.deadline_passed
+        and has_verified_email(user)
+    )
+
+
+def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
+    return is_submission_owner(user, submission) and can_submit(user, submission.challenge)
+
+
+def can_view_submission(user: AnyUser, submission: Submission) -> bool:
+    """Its organisation, and the evaluators, except one who declared a conflict of interest for it."""
+    if is_submission_owner(user, submission):
+        return True
+    return is_evaluator(user, submission.challenge) and not has_conflict(user, submission)
+
+
+def can_list_submissions(user: AnyUser, challenge: Challenge) -> bool:
+    """The full list (organisations and contents): evaluators only."""
+    return is_evaluator(user, challenge)
+
+
+def can_count_submissions(user: AnyUser, challenge: Challenge) -> bool:
+    """That submissions exist, and how many: also the hub's coordinators."""
+    return is_evaluator(user, challenge) or is_coordinator(user, challenge)
+
+
+def can_declare(user: AnyUser, submission: Submission) -> bool:
+    return is_evaluator(user, submission.challenge) and submission.challenge.deadline_passed
+
+
+def can_score(user: AnyUser, submission: Submission) -> bool:
+    """An evaluator who has declared no conflict for this submission, after the deadline, before the award."""
+    challenge = submission.challenge
+    return (
+        is_evaluator(user, challenge)
+        and challenge.deadline_passed
+        and challenge.awarded_submission_id is None
+        and Declaration.objects.filter(submission=submission, evaluator=user, conflict=False).exists()
+    )
+
+
+def can_see_scores(user: AnyUser, challenge: Challenge) -> bool:
+    return is_evaluator(user, challenge)
+
+
+def can_manage_evaluation(user: AnyUser, challenge: Challenge) -> bool:
+    """Criteria and evaluators: the hub's coordinators."""
+    return is_coordinator(user, challenge)
+
+
+def can_decide_award(user: AnyUser, challenge: Challenge) -> bool:
+    return is_coordinator(user, challenge) and is_evaluator(user, challenge) and challenge.deadline_passed
+
+
+def can_see_award(user: AnyUser, challenge: Challenge) -> bool:
+    return can_view_challenge(user, challenge) and challenge.awarded_submission_id is not None
