@@ -7,6 +7,8 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext
 
 from consultations import services
 from consultations.models import Moderation, Response, ResultsPolicy
@@ -265,7 +267,8 @@ def test_a_coordinator_builds_a_consultation_with_questions_in_the_admin(client,
     data["closes_at"] = "2025-01-01T10:00"
     refused = client.post(f"/admin/consultations/{consultation.pk}/", data)
     assert refused.status_code == 400
-    assert "The consultation must close after it opens." in refused.content.decode()
+    with translation.override(refused.wsgi_request.LANGUAGE_CODE):
+        assert gettext("The consultation must close after it opens.") in refused.content.decode()
 
 
 def test_a_coordinator_makes_and_voids_a_code_moderates_and_publishes_the_summary(client, hub):
