@@ -34,6 +34,12 @@ def thread_owners() -> tuple[ThreadOwner, ...]:
     return tuple(hook() for hook in hooks.get_hooks("register_thread_owner"))
 
 
+def owner_fields(prefix: str = "") -> list[str]:
+    """``select_related`` names that load each thread's owner with it, so a list of threads (or of
+    comments, with ``prefix="thread__"``) asks no query per thread to learn it has none."""
+    return [f"{prefix}{owner.related_name}" for owner in thread_owners()]
+
+
 def owned_q() -> Q:
     """Threads that belong to a higher app's object (to be left out of the forum)."""
     q = Q(pk__in=[])

@@ -37,6 +37,7 @@ from discussions import services
 from discussions.admin.access import can_use_discussions_admin, comments_in_scope, sees_every_hub
 from discussions.admin.forms import CommentDecisionForm, QueueFilterForm
 from discussions.models import Comment, CommentReport, CommentRevision, ForumIndexPage, Thread
+from discussions.owners import owner_fields
 from discussions.selectors import thread_page_url, waiting_comment_q
 
 QUEUE_URL_NAME = "discussions_admin_queue"
@@ -67,7 +68,7 @@ def moderation_queue(user, *, hub: HubPage | None = None) -> QuerySet[Comment]:
             first_reported_at=Min("reports__created_at", filter=Q(reports__resolved_at__isnull=True)),
             open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
         )
-        .select_related("author", "thread__hub", "thread__project")
+        .select_related("author", "thread__hub", "thread__project", *owner_fields("thread__"))
         .prefetch_related(
             Prefetch(
                 "reports",
