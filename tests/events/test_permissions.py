@@ -108,7 +108,7 @@ def _try_service(world, role, action):
             raise PermissionDenied
         services.registration_cancel(user=user, registration=own)
     else:
-        pytest.skip(f"{action} has no service (it is a read)")
+        raise ValueError(f"{action} is a read: it has no service to try")
 
 
 def test_the_matrix_covers_every_role_and_action():
