@@ -1,9 +1,11 @@
 """Challenges' public pages below each hub (``cms.hub_routes``)."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from challenges import views
+from cms.hub_routes import HubSection
 
 
 @hooks.register("register_hub_routes")
@@ -32,3 +34,8 @@ def challenge_routes():
         ),
         path("challenges/<slug:slug>/manage/", views.challenge_manage, name="challenge_manage"),
     ]
+
+
+@hooks.register("register_hub_section")
+def challenges_hub_section():
+    return HubSection(_("Challenges"), "challenges/", order=40)

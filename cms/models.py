@@ -20,6 +20,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock, LinkListBlock
+from cms.hub_routes import hub_sections
 from cms.languages import in_language
 from cms.routing import PathRouteMixin
 from cms.search_text import NormalisedSearchMixin, normalised_search_fields
@@ -319,6 +320,8 @@ class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSecti
         context = super().get_context(request, *args, **kwargs)
         context["child_pages"] = hub_child_pages(self)
         context["latest_news"] = hub_latest_news(self)
+        hub_url = self.get_url(request)
+        context["sections"] = [(section.label, f"{hub_url}{section.subpath}") for section in hub_sections()]
         return context
 
 

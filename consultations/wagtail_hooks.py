@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.hub_routes import HubSection
 from consultations import views
 from consultations.admin import views as admin_views
 from consultations.admin.views import can_use_consultations_admin
@@ -49,3 +50,8 @@ def consultation_routes():
         path("consultations/<int:pk>/results/", views.consultation_results, name="consultation_results"),
         path("consultations/<int:pk>/results/csv/", views.consultation_results_csv, name="consultation_results_csv"),
     ]
+
+
+@hooks.register("register_hub_section")
+def consultations_hub_section():
+    return HubSection(_("Consultations"), "consultations/", order=20)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.hub_routes import HubSection
 from events import views
 from events.admin import views as admin_views
 from events.admin.access import can_use_events_admin
@@ -51,3 +52,8 @@ def event_routes():
         path("events/<int:pk>/", views.event_detail, name="event_detail"),
         path("events/<int:pk>/ical/", views.event_ical, name="event_ical"),
     ]
+
+
+@hooks.register("register_hub_section")
+def events_hub_section():
+    return HubSection(_("Events"), "events/", order=30)

@@ -1,8 +1,10 @@
 """Ideas' public pages below each hub (``cms.hub_routes``) and their threads (``discussions.owners``)."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from cms.hub_routes import HubSection
 from discussions.owners import ThreadOwner
 from ideas import permissions, views
 
@@ -38,3 +40,8 @@ def idea_thread_owner():
         audience_page=lambda idea: idea.hub,
         can_view=permissions.can_view_idea,
     )
+
+
+@hooks.register("register_hub_section")
+def ideas_hub_section():
+    return HubSection(_("Ideas"), "ideas/", order=10)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.hub_routes import HubSection
 from cms.models import HubPage
 from indicators import services, views
 from indicators.admin import views as admin_views
@@ -60,3 +61,8 @@ def perspectives_for_new_hub(request, page):
     import, or from the button on its perspectives page."""
     if isinstance(page.specific, HubPage):
         services.perspectives_ensure(page.specific)
+
+
+@hooks.register("register_hub_section")
+def indicators_hub_section():
+    return HubSection(_("Indicators"), "indicators/", order=50)
