@@ -71,6 +71,8 @@ class Consultation(models.Model):
         _("what we heard, what we will do"), blank=True, help_text=_("Markdown. Shown on the results page.")
     )
     summary_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Followers hear of the summary once, even if it is unpublished and published again.
+    summary_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     opened_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

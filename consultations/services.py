@@ -338,20 +338,22 @@ def answer_moderate(*, actor, answer: Answer, approve: bool) -> Answer:
 
 
 def summary_publish(*, actor, consultation: Consultation, summary: str, publish: bool = True) -> Consultation:
-    """Save the summary; publishing it (the first time) tells the hub's and project's followers."""
+    """Save the summary; publishing it tells the hub's and project's followers, once ever."""
     _deny(permissions.can_write_summary(actor, consultation))
     summary = (summary or "").strip()
     if publish and not summary:
         raise ValidationError({"summary": _("Write the summary before publishing it.")})
-    first = publish and consultation.summary_published_at is None
+    announce = publish and consultation.summary_announced_at is None
     consultation.summary = summary
-    if publish and first:
+    if publish and consultation.summary_published_at is None:
         consultation.summary_published_at = timezone.now()
     if not publish:
         consultation.summary_published_at = None
+    if announce:
+        consultation.summary_announced_at = consultation.summary_published_at
     with transaction.atomic():
-        consultation.save(update_fields=["summary", "summary_published_at"])
-        if first:
+        consultation.save(update_fields=["summary", "summary_published_at", "summary_announced_at"])
+        if announce:
             transaction.on_commit(
                 lambda: events.consultation_summary_published.send(sender=Consultation, consultation=consultation)
             )

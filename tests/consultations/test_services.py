@@ -190,7 +190,7 @@ def test_results_by_age_band(consultation, questions):
     assert [(row["label"], row["average"]) for row in rating.by_age] == [("10–12", 4.0), ("16–18", 1.0)]
 
 
-def test_publishing_the_summary_sends_the_signal_once_after_commit(
+def test_publishing_the_summary_sends_the_signal_once_after_commit_even_when_republished(
     consultation, coordinator, django_capture_on_commit_callbacks
 ):
     received = []
@@ -206,6 +206,11 @@ def test_publishing_the_summary_sends_the_signal_once_after_commit(
             services.summary_publish(actor=coordinator, consultation=consultation, summary="Vi hørte **mye**.")
         with django_capture_on_commit_callbacks(execute=True):
             services.summary_publish(actor=coordinator, consultation=consultation, summary="Vi hørte mer.")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.summary_publish(actor=coordinator, consultation=consultation, summary="Utkast.", publish=False)
+        assert not consultation.summary_published
+        with django_capture_on_commit_callbacks(execute=True):
+            services.summary_publish(actor=coordinator, consultation=consultation, summary="Vi hørte alt.")
     finally:
         events.consultation_summary_published.disconnect(listener)
     assert received == [consultation.pk]
