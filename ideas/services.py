@@ -81,6 +81,7 @@ def idea_create(
         idea.thread = owned_thread_create(hub=hub, title=idea.title, author=actor)
         idea.save()
         idea.goals.set(goals)
+        transaction.on_commit(lambda: events.idea_posted.send(sender=Idea, idea=idea, actor=actor))
     logger.info("Idea %s posted by %s in hub %s", idea.pk, actor.pk, hub.pk)
     return idea
 

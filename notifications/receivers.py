@@ -125,6 +125,12 @@ def consultation_summary_published(sender, consultation, **kwargs) -> None:
 
 
 @_logged
+def idea_posted(sender, idea, **kwargs) -> None:
+    """The author follows their idea's thread, so they hear of the comments on it."""
+    services.follow_automatically(user=idea.author, target=idea.thread)
+
+
+@_logged
 def idea_answered(sender, idea, actor=None, **kwargs) -> None:
     tasks.idea_fanout.enqueue(idea.pk, "answered", getattr(actor, "pk", None))
 
@@ -173,6 +179,7 @@ def connect() -> None:
         (event_events.reminders_due, event_reminders_due),
         (consultation_events.consultation_opened, consultation_opened),
         (consultation_events.consultation_summary_published, consultation_summary_published),
+        (idea_events.idea_posted, idea_posted),
         (idea_events.idea_answered, idea_answered),
         (idea_events.idea_taken_into_project, idea_taken_into_project),
         (challenge_events.challenge_phase_changed, challenge_phase_changed),

@@ -8,6 +8,7 @@ from discussions.models import Thread
 from notifications import services
 from notifications.models import EventKind, Follow, Notification
 from projects import services as projects
+from tests.ideas.factories import idea_create
 from tests.notifications.factories import citizen_create, follow_create, kinds_by_recipient
 from tests.partners.factories import member_add
 from tests.projects.factories import proposal_fields
@@ -37,6 +38,18 @@ def test_commenting_follows_the_thread_and_brings_later_comments(scene, django_c
     with django_capture_on_commit_callbacks(execute=True):
         later = discussions.comment_post(actor=scene.alice, thread=scene.thread, body="Velkommen!")
     assert kinds_by_recipient(comment=later) == {carol.pk: [EventKind.COMMENT]}
+
+
+def test_posting_an_idea_follows_its_thread_and_brings_its_comments(scene, django_capture_on_commit_callbacks):
+    author = citizen_create()
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = idea_create(scene.hub, author)
+    follow = _follow(author, thread=idea.thread)
+    assert follow.active and follow.automatic
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = discussions.comment_post(actor=scene.alice, thread=idea.thread, body="God idé!")
+    assert kinds_by_recipient(comment=comment) == {author.pk: [EventKind.COMMENT]}
 
 
 def test_an_unfollowed_thread_is_not_followed_again_by_commenting(scene, django_capture_on_commit_callbacks):
