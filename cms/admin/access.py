@@ -5,6 +5,8 @@ Coordinators are not given Django model permissions: what they may see in the ad
 the hubs they coordinate (``HubPage.coordinators_group``). Site administrators see every hub.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import HttpResponseForbidden
@@ -38,6 +40,28 @@ def coordinated_hubs(user) -> QuerySet[HubPage]:
     if user is None or not user.is_authenticated or not user.is_active:
         return HubPage.objects.none()
     return HubPage.objects.filter(coordinators_group__in=user.groups.all()).order_by("title")
+
+
+@dataclass(frozen=True)
+class HubsShown:
+    """An admin list's hubs: every hub the person coordinates, and those shown (one, if ``?hub=`` chose it)."""
+
+    hubs: list[HubPage]
+    shown: list[HubPage]
+
+    @property
+    def chosen(self) -> HubPage | None:
+        return self.shown[0] if len(self.shown) == 1 else None
+
+    @property
+    def shown_ids(self) -> list[int]:
+        return [hub.pk for hub in self.shown]
+
+
+def hubs_shown(user, chosen: str) -> HubsShown:
+    """The hubs an admin list shows for ``?hub=<chosen>``: that hub if the person coordinates it, else all."""
+    hubs = list(coordinated_hubs(user))
+    return HubsShown(hubs=hubs, shown=[hub for hub in hubs if str(hub.pk) == chosen] or hubs)
 
 
 def users_who_coordinate() -> QuerySet:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.admin.access import coordinated_hubs, forbidden
+from cms.admin.access import coordinated_hubs, forbidden, hubs_shown
+from cms.admin.views import AppAdminView
 from cms.forms import add_service_errors
 from events import selectors, services
 from events.admin.access import can_use_events_admin, event_for, hub_for
@@ -32,15 +32,10 @@ def index_url(hub=None) -> str:
     return reverse(INDEX_URL_NAME) + (f"?hub={hub.pk}" if hub is not None else "")
 
 
-class _AdminView(WagtailAdminTemplateMixin):
+class _AdminView(AppAdminView):
     header_icon = "date"
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(INDEX_URL_NAME), "label": _("Events")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    index_url_name = INDEX_URL_NAME
+    index_label = gettext_lazy("Events")
 
 
 class EventsIndexView(_AdminView, TemplateView):
@@ -48,24 +43,20 @@ class EventsIndexView(_AdminView, TemplateView):
 
     template_name = "events/admin/index.html"
     page_title = gettext_lazy("Events")
+    is_index = True
 
     def dispatch(self, request, *args, **kwargs):
         if not can_use_events_admin(request.user):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        hubs = list(coordinated_hubs(self.request.user))
-        chosen = self.request.GET.get("hub", "")
-        shown = [hub for hub in hubs if str(hub.pk) == chosen] or hubs
+        hubs = hubs_shown(self.request.user, self.request.GET.get("hub", ""))
         context.update(
-            hubs=hubs,
-            chosen_hub=shown[0] if len(shown) == 1 else None,
-            events=list(selectors.admin_event_list([hub.pk for hub in shown])),
+            hubs=hubs.hubs,
+            chosen_hub=hubs.chosen,
+            events=list(selectors.admin_event_list(hubs.shown_ids)),
         )
         return context
 

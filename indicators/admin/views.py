@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.admin import uploads
-from cms.admin.access import coordinated_hubs, forbidden
+from cms.admin.access import coordinated_hubs, forbidden, hubs_shown
+from cms.admin.views import AppAdminView
 from cms.forms import add_service_errors
 from indicators import selectors, services
 from indicators.admin.access import can_use_indicators_admin, hub_for, indicator_for, perspective_for
@@ -29,15 +29,10 @@ def index_url(hub=None) -> str:
     return reverse(INDEX_URL_NAME) + (f"?hub={hub.pk}" if hub is not None else "")
 
 
-class _AdminView(WagtailAdminTemplateMixin):
+class _AdminView(AppAdminView):
     header_icon = "table"
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(INDEX_URL_NAME), "label": _("Indicators")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    index_url_name = INDEX_URL_NAME
+    index_label = gettext_lazy("Indicators")
 
 
 class IndicatorsIndexView(_AdminView, TemplateView):
@@ -45,25 +40,20 @@ class IndicatorsIndexView(_AdminView, TemplateView):
 
     template_name = "indicators/admin/index.html"
     page_title = gettext_lazy("Indicators")
+    is_index = True
 
     def dispatch(self, request, *args, **kwargs):
         if not can_use_indicators_admin(request.user):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        hubs = list(coordinated_hubs(self.request.user))
-        chosen = self.request.GET.get("hub", "")
-        shown = [hub for hub in hubs if str(hub.pk) == chosen] or hubs
-        indicators = list(selectors.admin_indicator_list([hub.pk for hub in shown]))
+        hubs = hubs_shown(self.request.user, self.request.GET.get("hub", ""))
         context.update(
-            hubs=hubs,
-            chosen_hub=shown[0] if len(shown) == 1 else None,
-            indicators=indicators,
+            hubs=hubs.hubs,
+            chosen_hub=hubs.chosen,
+            indicators=list(selectors.admin_indicator_list(hubs.shown_ids)),
             import_url=reverse("indicators_admin_import"),
         )
         return context
