@@ -27,8 +27,12 @@ WIDTHS = ((1280, 800), (375, 740))
 # What to find in the demo data: one of each kind of page, printed as JSON by a Django shell.
 FIND_PAGES = """
 import json
+from challenges.models import Challenge
 from cms.models import HubPage
+from consultations.models import Consultation
 from discussions.models import ForumIndexPage
+from events.models import Event
+from ideas.models import Idea
 from indicators.models import Indicator
 from partners.models import Partner, PartnerIndexPage, PartnershipStatus
 from projects.models import ProjectIndexPage, ProjectPage
@@ -41,11 +45,19 @@ partner = Partner.objects.filter(partnerships__hub=hub, partnerships__status=Par
     .exclude(logo=None).order_by("name").first() or Partner.objects.filter(partnerships__hub=hub).first()
 forum = ForumIndexPage.objects.child_of(hub).live().first()
 indicator = Indicator.objects.filter(hub=hub, code="FORNYBAR").first() or Indicator.objects.filter(hub=hub).first()
+event = Event.objects.filter(hub=hub).order_by("starts_at").first()
+idea = Idea.objects.filter(hub=hub, hidden_at=None).order_by("pk").first()
+consultation = Consultation.objects.filter(hub=hub).order_by("pk").first()
+challenge = Challenge.objects.filter(hub=hub, publication="published").order_by("pk").first()
 print(json.dumps({
     "hub": hub.url, "hub_id": hub.pk, "projects": index.url, "project": project.url,
     "directory": directory.url, "partner": f"{directory.url}{partner.slug}/" if partner else None,
     "forum": forum.url if forum else None,
     "indicator": indicator.get_absolute_url() if indicator else None,
+    "event": f"{hub.url}events/{event.pk}/" if event else None,
+    "idea": f"{hub.url}ideas/{idea.pk}/" if idea else None,
+    "consultation": f"{hub.url}consultations/{consultation.pk}/" if consultation else None,
+    "challenge": f"{hub.url}challenges/{challenge.slug}/" if challenge else None,
 }))
 """
 
@@ -91,6 +103,14 @@ def _pages(urls: dict) -> list[tuple[str, str, str]]:
         ("dashboard-comparison", "The hubs side by side", "/dashboard/"),
         ("indicators", "A hub's municipal indicators", f"{urls['hub']}indicators/"),
         ("indicator", "One indicator (fictional demo data)", urls["indicator"]),
+        ("events", "A hub's events", f"{urls['hub']}events/"),
+        ("event", "An event", urls["event"]),
+        ("ideas", "A hub's ideas", f"{urls['hub']}ideas/"),
+        ("idea", "An idea with its discussion", urls["idea"]),
+        ("consultations", "A hub's consultations", f"{urls['hub']}consultations/"),
+        ("consultation", "A consultation", urls["consultation"]),
+        ("challenges", "A hub's challenges (innovation procurement)", f"{urls['hub']}challenges/"),
+        ("challenge", "A challenge", urls["challenge"]),
         ("search", "Search", "/search/?q=energi"),
         ("api-docs", "API documentation", "/api/v1/docs"),
         ("embed", "The embed (as another website frames it)", f"/embed/{urls['hub_id']}/"),
