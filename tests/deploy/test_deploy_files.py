@@ -39,7 +39,9 @@ def _nginx_test(tmp_path: Path, tls_name: str) -> subprocess.CompletedProcess:
     snippet = tmp_path / "tls.conf"
     snippet.write_text(tls_snippet(tls_name, port=8443, certificate=certificate, key=key))
     site = tmp_path / "site.conf"
-    site.write_text(nginx_site(data_root=tmp_path, run_dir=tmp_path / "run", redirect_port=8080, listen_snippet=snippet))
+    site.write_text(
+        nginx_site(data_root=tmp_path, run_dir=tmp_path / "run", redirect_port=8080, listen_snippet=snippet)
+    )
     main = tmp_path / "nginx.conf"
     main.write_text(nginx_main(tmp_path, site))
     return subprocess.run(
@@ -211,6 +213,8 @@ def test_production_takes_the_port_nginx_forwards(tmp_path):
         "DUGNAD_VAR_DIR": str(tmp_path),
     }
     script = "import django; django.setup(); from django.conf import settings as s; print(s.USE_X_FORWARDED_PORT)"
-    result = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=environment, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=environment, capture_output=True, text=True
+    )
     assert result.stdout.strip() == "True", result.stderr
     assert "proxy_set_header X-Forwarded-Port $server_port;" in SITE.read_text()

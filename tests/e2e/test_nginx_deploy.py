@@ -162,7 +162,7 @@ class Deployment:
 
         web = _exec_start("dugnad-web@.service")
         assert web[0].endswith("/.venv/bin/uvicorn")
-        for instance, path in enumerate(self.sockets, start=1):
+        for instance in range(1, len(self.sockets) + 1):
             arguments = [arg.replace("/run/dugnad/", f"{self.run}/").replace("%i", str(instance)) for arg in web[1:]]
             self._spawn(f"web-{instance}", [sys.executable, "-m", "uvicorn", *arguments])
         worker = _exec_start("dugnad-worker.service")
@@ -267,7 +267,8 @@ def test_pages_hashed_static_files_and_an_upload_go_through_nginx(nginx_page, de
 
     # An upload through nginx (multipart POST with its CSRF token), stored, then served from disk.
     page.set_input_files(
-        "input[name=avatar]", files=[{"name": "me.png", "mimeType": "image/png", "buffer": picture_bytes(size=(300, 300))}]
+        "input[name=avatar]",
+        files=[{"name": "me.png", "mimeType": "image/png", "buffer": picture_bytes(size=(300, 300))}],
     )
     page.locator("form.account-form button[type=submit]").click()
     avatar = page.locator("img.account-avatar__image")
@@ -363,7 +364,9 @@ def test_comments_posted_to_each_process_reach_every_socket_through_nginx(nginx_
         # One comment through each process: every socket, wherever nginx placed it, gets both.
         posted = [
             _post_comment(path, deployment.port, thread.pk, author, f"Hilsen fra prosess {number}")
-            for number, (path, author) in enumerate(zip(deployment.sockets, (scene.bob, scene.coordinator)), start=1)
+            for number, (path, author) in enumerate(
+                zip(deployment.sockets, (scene.bob, scene.coordinator), strict=True), start=1
+            )
         ]
         for client in sockets:
             frames = [json.loads(client.recv(timeout=TIMEOUT)) for _ in posted]
@@ -371,7 +374,9 @@ def test_comments_posted_to_each_process_reach_every_socket_through_nginx(nginx_
                 ("comment.created", p["id"], p["seq"]) for p in posted
             ]
         for number in (1, 2):
-            expect(page.locator("article.comment .comment__body", has_text=f"Hilsen fra prosess {number}")).to_be_visible()
+            expect(
+                page.locator("article.comment .comment__body", has_text=f"Hilsen fra prosess {number}")
+            ).to_be_visible()
 
     # The worker process ran the notification tasks the comments queued.
     def notified():

@@ -83,7 +83,9 @@ def test_the_readme_production_steps_install_a_working_site(tmp_path, fresh_data
     _copy_working_tree(site)
     assert not (site / ".venv").exists() and not (site / "node_modules").exists()
     data = tmp_path / "data"
-    machine = {key: value for key, value in os.environ.items() if key.startswith(("PIP_", "npm_config_", "NPM_CONFIG_"))}
+    machine = {
+        key: value for key, value in os.environ.items() if key.startswith(("PIP_", "npm_config_", "NPM_CONFIG_"))
+    }
     environment = {
         **machine,
         "PATH": os.environ["PATH"],
@@ -128,7 +130,10 @@ def test_the_readme_production_steps_install_a_working_site(tmp_path, fresh_data
     assert (static / hashed.group(1)).is_file() and (static / (hashed.group(1) + ".gz")).is_file()
     assert (static / "vendor" / "designsystemet" / "designsystemet.css").is_file()
 
-    for catalogue in [*site.glob("locale/*/LC_MESSAGES/django.po"), *site.glob("locale_third_party/*/LC_MESSAGES/*.po")]:
+    for catalogue in [
+        *site.glob("locale/*/LC_MESSAGES/django.po"),
+        *site.glob("locale_third_party/*/LC_MESSAGES/*.po"),
+    ]:
         assert catalogue.with_suffix(".mo").is_file(), catalogue
     assert (site / "locale_third_party" / "nn" / "LC_MESSAGES" / "django.mo").is_file()
 
