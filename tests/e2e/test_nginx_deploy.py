@@ -302,7 +302,8 @@ def test_nginx_refuses_confidential_files_big_bodies_and_plain_http(deployment):
     connection.putrequest("POST", "/threads/1/comments/")
     connection.putheader("Content-Length", str(settings.REQUEST_MAX_BYTES + 1))
     connection.endheaders()
-    assert connection.getresponse().status == 413
+    response = connection.getresponse()
+    assert (response.status, b"<center>nginx</center>" in response.read()) == (413, True)
     connection.close()
 
     status, headers, _ = deployment.get("/om/?a=1", port=deployment.redirect_port)
