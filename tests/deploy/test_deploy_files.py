@@ -213,3 +213,15 @@ def test_production_takes_the_port_nginx_forwards(tmp_path):
     )
     assert result.stdout.strip() == "True", result.stderr
     assert "proxy_set_header X-Forwarded-Port $server_port;" in SITE.read_text()
+
+
+def test_the_environment_template_reads_the_same_in_a_shell(tmp_path):
+    """deploy/README.md loads it with `set -a; . /etc/dugnad/dugnad.env` for the install steps."""
+    template = DEPLOY_DIR / "dugnad.env.example"
+    script = f"set -a; . {template}; set +a; env -0"
+    result = subprocess.run(["bash", "-euc", script], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    loaded = dict(item.split("=", 1) for item in result.stdout.split("\0") if "=" in item)
+    for name, value in _template_values().items():
+        assert loaded[name] == value.removeprefix('"').removesuffix('"'), name
+    assert loaded["DEFAULT_FROM_EMAIL"] == "Dugnad <noreply@dugnad.example.no>"
