@@ -1,6 +1,6 @@
 """Production: secrets required, DEBUG off, HTTPS everywhere.
 
-Run behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+Run behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-Port (deploy/nginx).
 """
 
 import os
@@ -37,6 +37,9 @@ if not validate_host(urlsplit(SITE_URL).hostname or "", ALLOWED_HOSTS):
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The web processes listen on Unix sockets (deploy/systemd/dugnad-web@.service), which have no port;
+# the proxy states the public one (deploy/nginx/dugnad.conf), and Wagtail finds the site by it.
+USE_X_FORWARDED_PORT = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
