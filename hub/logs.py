@@ -44,6 +44,11 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def _json_request_id(record: logging.LogRecord) -> str | None:
+    value = getattr(record, "request_id", None) or request_id.get()
+    return None if value in (None, "-") else value
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time (UTC, ISO 8601), level, logger, message, request_id, the
     access log's fields when present, and the exception's traceback as ``exception``."""
@@ -54,7 +59,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or request_id.get() or None,
+            "request_id": _json_request_id(record),
         }
         for name in EXTRA_FIELDS:
             value = getattr(record, name, None)

@@ -25,13 +25,19 @@ from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
-REQUESTS = Counter(
-    "dugnad_http_requests", "HTTP requests answered by the application.", ["method", "route", "status"]
-)
+REQUESTS = Counter("dugnad_http_requests", "HTTP requests answered by the application.", ["method", "route", "status"])
 LATENCY = Histogram(
     "dugnad_http_request_duration_seconds",
     "Time from the first middleware receiving a request to it returning the response.",
