@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
+import hashlib
 import json
 import os
 import random
@@ -347,6 +348,7 @@ class _SmtpSink:
     def __init__(self):
         self.port = 0
         self.messages = 0
+        self.received: list[tuple[str, str, str]] = []  # (to, subject, digest of the rest)
         self.server = None
 
     async def start(self) -> None:
@@ -368,7 +370,7 @@ class _SmtpSink:
                     reply("250 8BITMIME")
                 elif verb == b"DATA":
                     reply("354 go ahead")
-                    await reader.readuntil(b"\r\n.\r\n")
+                    self._keep(await reader.readuntil(b"\r\n.\r\n"))
                     self.messages += 1
                     reply("250 queued")
                 elif verb == b"QUIT":
@@ -382,6 +384,29 @@ class _SmtpSink:
             pass
         finally:
             writer.close()
+
+    def _keep(self, data: bytes) -> None:
+        """Who and what, so that an e-mail sent twice shows (its Date and Message-ID differ)."""
+        to = subject = ""
+        rest = []
+        for line in data.decode("utf-8", "replace").split("\r\n"):
+            lowered = line.lower()
+            if lowered.startswith("to:"):
+                to = line[3:].strip()
+            elif lowered.startswith("subject:"):
+                subject = line[8:].strip()
+            elif not lowered.startswith(("date:", "message-id:")):
+                rest.append(line)
+        self.received.append((to, subject, hashlib.sha256("\n".join(rest).encode()).hexdigest()))
+
+    def duplicates(self) -> int:
+        return len(self.received) - len(set(self.received))
+
+    def recipients(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for to, _subject, _digest in self.received:
+            found[to] = found.get(to, 0) + 1
+        return found
 
 
 # --- HTTP -----------------------------------------------------------------------------------------
@@ -866,8 +891,10 @@ def _report(args, soak: _Soak, database_url: str) -> str:
         f"- Comments posted: {comments}; websocket connections: {deliveries['connections']}; deliveries due "
         f"{deliveries['expected']}, delivered {deliveries['delivered']}, lost {deliveries['lost']}, "
         f"duplicated {deliveries['duplicates']}.",
-        f"- E-mails received by the SMTP sink: {soak.sink.messages} (expected {comments * args.followers}: "
-        f"{args.followers} followers × {comments} comments); the task queue's longest wait seen at a scrape "
+        f"- E-mails received by the SMTP sink: {soak.sink.messages}, {soak.sink.duplicates()} of them twice "
+        f"(expected {comments * args.followers}: {args.followers} followers × {comments} comments; by recipient: "
+        f"{', '.join(f'{to} {count}' for to, count in sorted(soak.sink.recipients().items()))}); "
+        "the task queue's longest wait seen at a scrape "
         f"{oldest:.1f} s, at most {most_waiting:.0f} tasks waiting.",
         f"- Anonymous page cache (readers' `X-Dugnad-Cache`): {hits} hits, {misses} misses "
         f"({100 * hits / max(1, hits + misses):.1f} % hits); `/metrics` across both processes: "
