@@ -250,3 +250,14 @@ def test_metrics_count_an_open_websocket_while_it_is_open(client, settings):
     assert connected
     assert during == before + 1
     assert _metrics(client)[key] == before
+
+
+@pytest.mark.django_db
+def test_metrics_are_not_in_the_sitemap(client, settings):
+    settings.METRICS_TOKEN = TOKEN
+    home_page_create()
+
+    sitemap = client.get("/sitemap.xml")
+
+    assert sitemap.status_code == 200
+    assert b"<loc>" in sitemap.content and b"metrics" not in sitemap.content
