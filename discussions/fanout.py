@@ -29,6 +29,7 @@ doorbell"):
 
 import asyncio
 import collections
+import contextvars
 import logging
 import uuid
 import weakref
@@ -37,6 +38,7 @@ from collections.abc import Awaitable, Callable, Generator
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from prometheus_client import Counter
 
 from discussions import live
 from discussions.models import Thread, thread_group_name
@@ -57,6 +59,10 @@ SHUTDOWN_SECONDS = 2.0
 PROBE_MESSAGE_TYPE = "thread.probe"
 CLOSE_LAGGING = 1013  # "try again later": the client reconnects and resumes from the database
 CLOSE_SERVER_ERROR = 1011
+
+# Read by /metrics (hub.metrics): changes delivered to rooms, and frames handed to their sockets.
+DELIVERED_CHANGES = Counter("dugnad_fanout_changes", "Thread changes delivered by the live fanout to its rooms.")
+DELIVERIES = Counter("dugnad_fanout_deliveries", "Frames the live fanout handed to websockets (one per socket).")
 
 Send = Callable[[dict], Awaitable[None]]
 
@@ -490,8 +496,11 @@ class Fanout:
         room.delivered = seq
         messages = {language: {"type": "websocket.send", "text": text} for language, text in frames.items()}
         fallback = messages.get(settings.LANGUAGE_CODE) or next(iter(messages.values()))
-        for subscriber in tuple(room.subscribers):
+        subscribers = tuple(room.subscribers)
+        for subscriber in subscribers:
             subscriber.deliver(seq, messages.get(subscriber.language, fallback))
+        DELIVERED_CHANGES.inc()
+        DELIVERIES.inc(len(subscribers))
 
     # --- The process's channel ---------------------------------------------------------------------
 
@@ -507,7 +516,11 @@ class Fanout:
                 started, self._started = self._started, None
                 started.set_exception(RoomUnavailable(str(error)))
                 raise RoomUnavailable(str(error)) from error
-            self._receiver = asyncio.ensure_future(self._receive_forever())
+            # A context of its own: the receiver serves every socket, and must not log under the
+            # request id of the socket that happened to start it (hub.logs).
+            self._receiver = asyncio.get_running_loop().create_task(
+                self._receive_forever(), context=contextvars.Context()
+            )
             self._started.set_result(None)
         elif not self._started.done():
             await asyncio.shield(self._started)

@@ -11,15 +11,17 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from hub.observability import RequestIdASGI, WebsocketObservability  # noqa: E402
 from hub.request_limits import RequestBodyLimit  # noqa: E402
 from hub.routing import websocket_urlpatterns  # noqa: E402
 from hub.websocket_limits import WebsocketConnectionCap  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": RequestBodyLimit(django_asgi_app),
-        "websocket": WebsocketConnectionCap(
-            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        "http": RequestIdASGI(RequestBodyLimit(django_asgi_app)),
+        "websocket": WebsocketObservability(
+            WebsocketConnectionCap(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+            routes=[str(pattern.pattern) for pattern in websocket_urlpatterns],
         ),
     }
 )

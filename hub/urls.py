@@ -8,12 +8,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import urls as accounts_urls
 from embeds.site_views import robots_txt, sitemap
 from goals import urls as goals_urls
+from hub.metrics import metrics
 from hub.views import favicon, healthz
 from partners import urls as partners_urls
 from projects import urls as projects_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("api/", include("api.urls")),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt, name="robots_txt"),

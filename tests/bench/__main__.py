@@ -3,7 +3,8 @@ delivery benchmark instead (``tests.bench.live``); with ``--digests``, the diges
 (``tests.bench.digests``); with ``--comment-post``, a comment POST with and without followers
 (``tests.bench.comment_post``); with ``--dashboard``, a hub's dashboard with 5,000 projects and 100,000
 comments (``tests.bench.dashboard``); with ``--national``, search and the projects API at 100,000
-projects (``tests.bench.national``)."""
+projects (``tests.bench.national``); with ``--soak``, everything at once for ``--minutes`` with errors,
+latencies and every process's memory (``tests.bench.soak``)."""
 
 import sys
 
@@ -20,6 +21,9 @@ elif "--national" in argv:
 elif "--comment-post" in argv:
     argv.remove("--comment-post")
     from tests.bench.comment_post import main
+elif "--soak" in argv:
+    argv.remove("--soak")
+    from tests.bench.soak import main
 elif "--dashboard" in argv:
     argv.remove("--dashboard")
     from tests.bench.dashboard import main
@@ -31,6 +35,7 @@ else:
         print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).")
         print("With --national: search and the projects API at 100,000 projects (--national --help).")
         print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).")
-        print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).\n")
+        print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).")
+        print("With --soak: readers, commenters, sockets, uploads and the worker at once (--soak --help).\n")
 
 sys.exit(main(argv))
