@@ -556,11 +556,16 @@ def test_redis_away_for_five_seconds_posting_goes_on_and_sockets_resync(running,
         away_until = time.monotonic() + REDIS_AWAY_SECONDS
         health_away: list[int | None] = []
         posted_before = len(scene.poster.succeeded())
-        # The outage itself lasts 5 s; meanwhile /healthz of each process is asked what it sees.
+        seq_before = max(post.seq for post in scene.poster.succeeded())
+        followed = False
+        # The outage itself lasts 5 s; meanwhile /healthz of each process is asked what it sees,
+        # and the clients are watched: their processes follow the thread from the database.
         while time.monotonic() < away_until:
             health_away += [process.healthz() for process in web]
+            followed = followed or not scene.clients.behind(seq_before + 3)
         private_redis.start()
         assert 503 in health_away and set(health_away) <= {503}, health_away
+        assert followed, "No comment posted while Redis was away reached every client before it came back"
         # Posting went on while Redis was away.
         assert len(scene.poster.succeeded()) > posted_before + 10
         _until(lambda: all(process.healthz() == 200 for process in web), CATCH_UP_DEADLINE, "/healthz stayed 503")
