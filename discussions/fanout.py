@@ -21,6 +21,12 @@ doorbell"):
   (two processes committed close together and published out of order, or a publish was lost), the
   gap is filled from the database, in order, before delivering; late messages already covered are
   dropped. Each socket also drops any number it has already sent.
+- A heartbeat (every ``HEARTBEAT_SECONDS`` while the process follows a thread) checks both
+  halves of the doorbell: a probe sent to the process's own channel must come back through the
+  layer, and the database's latest number of each followed thread must not stay ahead of what the
+  room has delivered. While the layer is away (Redis restarting) the rooms follow their threads
+  from the database, beat by beat; a change whose message is lost (its publisher died between the
+  commit and the publish) is read from the database one beat after it was first seen missing.
 - Sockets are independent: a write that cannot complete at once (the client reads slowly) is
   finished by a task of that socket alone, with a bounded queue behind it; a socket that falls
   further behind is closed (code 1013) and resumes from the database when it reconnects. A failed
@@ -55,6 +61,9 @@ PROBE_TIMEOUT_SECONDS = 5.0
 RECEIVE_RETRY_SECONDS = (0.1, 5.0)
 # How long shutting down waits for the layer to forget the process's groups.
 SHUTDOWN_SECONDS = 2.0
+# How often the heartbeat checks the layer and the database, and how long its probe may take.
+HEARTBEAT_SECONDS = 1.0
+HEARTBEAT_PROBE_SECONDS = 1.0
 
 PROBE_MESSAGE_TYPE = "thread.probe"
 CLOSE_LAGGING = 1013  # "try again later": the client reconnects and resumes from the database
@@ -273,6 +282,7 @@ class _Room:
         "opening",
         "retire_handle",
         "left_group",
+        "missing",
     )
 
     def __init__(self, fanout: "Fanout", thread_id: int):
@@ -292,6 +302,8 @@ class _Room:
         self.retire_handle: asyncio.TimerHandle | None = None
         # Set once the room, retired (or failed to open), has asked the layer to drop its group.
         self.left_group = asyncio.Event()
+        # The database's number for the thread when the last heartbeat found the room behind it.
+        self.missing: int | None = None
 
 
 def _retrieve_exception(future: asyncio.Future) -> None:
@@ -301,6 +313,17 @@ def _retrieve_exception(future: asyncio.Future) -> None:
 
 def _last_seq(thread_id: int) -> int:
     return Thread.objects.filter(pk=thread_id).values_list("last_seq", flat=True).first() or 0
+
+
+def _detached(coroutine) -> asyncio.Task:
+    """A task of the process rather than of whichever request started it: it must not inherit that
+    request's context (Django runs each HTTP request's database work in an executor of its own,
+    gone when the request ends; /healthz may be what starts the fanout)."""
+    return asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
+
+
+def _last_seqs(thread_ids: list[int]) -> dict[int, int]:
+    return dict(Thread.objects.filter(pk__in=thread_ids).values_list("pk", "last_seq"))
 
 
 def _frames_after(thread_id: int, after: int) -> tuple[list[tuple[int, dict[str, str]]], int]:
@@ -323,6 +346,9 @@ class Fanout:
         self._probes: dict[str, asyncio.Future] = {}
         self._started: asyncio.Future | None = None
         self._receiver: asyncio.Task | None = None
+        self._heartbeat: asyncio.Task | None = None
+        # The heartbeat's last word on the layer: False while its probes do not come back.
+        self.layer_answering = True
 
     # --- Sockets coming and going ----------------------------------------------------------------
 
@@ -450,7 +476,7 @@ class Fanout:
         else:
             room.backlog.append((seq, frames))
             room.filling = True
-            asyncio.ensure_future(self._fill_gap(room))
+            _detached(self._fill_gap(room))
 
     def _take_backlog(self, room: _Room) -> None:
         backlog, room.backlog = room.backlog, []
@@ -516,11 +542,8 @@ class Fanout:
                 started, self._started = self._started, None
                 started.set_exception(RoomUnavailable(str(error)))
                 raise RoomUnavailable(str(error)) from error
-            # A context of its own: the receiver serves every socket, and must not log under the
-            # request id of the socket that happened to start it (hub.logs).
-            self._receiver = asyncio.get_running_loop().create_task(
-                self._receive_forever(), context=contextvars.Context()
-            )
+            self._receiver = _detached(self._receive_forever())
+            self._heartbeat = _detached(self._beat_forever())
             self._started.set_result(None)
         elif not self._started.done():
             await asyncio.shield(self._started)
@@ -549,6 +572,8 @@ class Fanout:
     async def _shut_down(self) -> None:
         """The loop is ending: leave every group, so the layer sends this process nothing more."""
         _fanouts.pop(asyncio.get_running_loop(), None)
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         rooms = list(self.rooms.values())
         self.rooms.clear()
         for room in rooms:
@@ -562,6 +587,73 @@ class Fanout:
                 await asyncio.wait_for(asyncio.gather(*discards, return_exceptions=True), SHUTDOWN_SECONDS)
             except (TimeoutError, asyncio.CancelledError):
                 logger.warning("The fanout could not leave its groups while shutting down")
+
+    # --- The heartbeat ------------------------------------------------------------------------------
+
+    async def layer_answers(self, timeout: float) -> bool:
+        """Whether a message sent through the layer to this process's channel comes back within
+        ``timeout`` seconds (it proves publishing and the subscription both work)."""
+        try:
+            await asyncio.wait_for(self._echo(), timeout)
+        except (RoomUnavailable, TimeoutError):
+            return False
+        except Exception:
+            # Redis away: the heartbeat and /healthz say so once, each in its own words.
+            logger.debug("The channel layer did not take the probe", exc_info=True)
+            return False
+        return True
+
+    async def _echo(self) -> None:
+        await self._start()
+        token = uuid.uuid4().hex
+        arrived = asyncio.get_running_loop().create_future()
+        self._probes[token] = arrived
+        try:
+            await self.layer.send(self.channel, {"type": PROBE_MESSAGE_TYPE, "token": token})
+            await arrived
+        finally:
+            self._probes.pop(token, None)
+
+    async def _beat_forever(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            if not self.rooms:
+                continue
+            try:
+                await self.beat()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("The fanout's heartbeat failed")
+
+    async def beat(self) -> None:
+        """Check the layer, then bring every open room that the database shows behind up to date:
+        at once while the layer is away or has just come back, else if the room was already behind
+        at the last beat (a change's message was lost, not merely on its way)."""
+        answering = await self.layer_answers(HEARTBEAT_PROBE_SECONDS)
+        back = answering and not self.layer_answering
+        if answering != self.layer_answering:
+            if answering:
+                logger.warning("The channel layer answers again; catching up from the database")
+            else:
+                logger.warning("The channel layer is away; following threads from the database")
+            self.layer_answering = answering
+        rooms = [room for room in self.rooms.values() if room.delivered is not None]
+        if not rooms:
+            return
+        latest = await database_sync_to_async(_last_seqs)([room.thread_id for room in rooms])
+        for room in rooms:
+            last = latest.get(room.thread_id, 0)
+            if last <= room.delivered:
+                room.missing = None
+                continue
+            lost = room.missing is not None and room.delivered < room.missing
+            if (not answering or back or lost) and not room.filling:
+                if lost and answering and not back:
+                    logger.warning("Thread %s: change %s never came through the layer", room.thread_id, room.missing)
+                room.filling = True
+                _detached(self._fill_gap(room))
+            room.missing = last
 
 
 _fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Fanout]" = weakref.WeakKeyDictionary()

@@ -6,6 +6,7 @@ every socket then gets the frame in its own language, already encoded. Services 
 publish that fails (Redis away) loses nothing, because browsers resume from the database.
 """
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 # The channel-layer message type of a thread's change; the per-process fanout handles it.
 LAYER_MESSAGE_TYPE = "thread.change"
+# How long a publish may hold up the request that made the change (Redis away or slow): the change
+# is committed, and the fanouts bring it from the database (discussions.fanout, the heartbeat).
+PUBLISH_TIMEOUT_SECONDS = 0.5
 
 
 def comment_html(comment: Comment) -> str:
@@ -141,10 +145,15 @@ def _publish(thread_id: int, seq: int, frames: dict[str, str]) -> None:
         return
     message = {"type": LAYER_MESSAGE_TYPE, "thread": thread_id, "seq": seq, "frames": frames}
     try:
-        async_to_sync(layer.group_send)(thread_group_name(thread_id), message)
+        async_to_sync(_send_within_timeout)(layer, thread_group_name(thread_id), message)
     except Exception:
-        # The change is committed; browsers pick it up when they next resume.
+        # The change is committed; the fanouts read it from the database (their heartbeat notices
+        # the thread moved on without them), and browsers that reconnect resume from there too.
         logger.exception("Could not publish change %s of thread %s", seq, thread_id)
+
+
+async def _send_within_timeout(layer, group: str, message: dict) -> None:
+    await asyncio.wait_for(layer.group_send(group, message), PUBLISH_TIMEOUT_SECONDS)
 
 
 def publish_comment_change(comment: Comment) -> None:

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 LAYER_MESSAGE_TYPE = "inbox.change"
 # Bounds the sends in flight (and the connections a pool may open) for an event with many recipients.
 SEND_CONCURRENCY = 500
+# How long one batch of sends may hold up the request or task that made the change (Redis away).
+SEND_TIMEOUT_SECONDS = 1.0
 
 
 NOTIFICATION_CREATED = "notification.created"
@@ -124,7 +126,10 @@ async def _send_all(layer, latest: dict[int, int]) -> None:
     for start in range(0, len(pending), SEND_CONCURRENCY):
         results = await asyncio.gather(
             *(
-                layer.group_send(inbox_group_name(user_id), {"type": LAYER_MESSAGE_TYPE, "seq": seq})
+                asyncio.wait_for(
+                    layer.group_send(inbox_group_name(user_id), {"type": LAYER_MESSAGE_TYPE, "seq": seq}),
+                    SEND_TIMEOUT_SECONDS,
+                )
                 for user_id, seq in pending[start : start + SEND_CONCURRENCY]
             ),
             return_exceptions=True,

@@ -150,7 +150,8 @@ CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "dugnad")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis errors are cache misses: pages and posts go on while Redis restarts (hub.cache).
+            "BACKEND": "hub.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }

@@ -170,4 +170,4 @@ def test_with_redis_the_channel_layer_and_cache_are_redis_as_before(tmp_path):
     chosen = _dev_settings(DUGNAD_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/9")
 
     assert chosen["layer"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
-    assert chosen["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert chosen["cache"]["BACKEND"] == "hub.cache.TolerantRedisCache"
