@@ -3,7 +3,8 @@
 from django.db import OperationalError
 from django.urls import path
 
-from hub.urls import handler500, urlpatterns as site_urlpatterns
+from hub.urls import handler500
+from hub.urls import urlpatterns as site_urlpatterns
 
 __all__ = ["handler500", "urlpatterns"]
 
