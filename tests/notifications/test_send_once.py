@@ -24,7 +24,8 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 def _three_replies(scene) -> list[Notification]:
-    return [notify_one(scene, EventKind.REPLY, person) for person in (scene.alice, scene.coordinator, scene.lead_member)]
+    people = (scene.alice, scene.coordinator, scene.lead_member)
+    return [notify_one(scene, EventKind.REPLY, person) for person in people]
 
 
 def _left_by_a_killed_worker(task_id: str, notifications: list[Notification], *, sent: int, age: timedelta) -> None:
