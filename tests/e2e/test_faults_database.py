@@ -51,9 +51,9 @@ def fetch(url: str, language: str = "nn") -> tuple[int, Message, str]:
     request = urllib.request.Request(url, headers={"Accept-Language": language})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read().decode()
+            return response.status, response.headers, response.read().decode(errors="surrogateescape")
     except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
+        return error.code, error.headers, error.read().decode(errors="surrogateescape")
 
 
 @pytest.fixture
