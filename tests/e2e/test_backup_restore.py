@@ -18,9 +18,7 @@ from tests.e2e.test_faults_database import PrivateDatabaseServer, fetch
 
 def manage(database_url: str, media: Path, *args: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        {"DJANGO_SETTINGS_MODULE": "hub.settings.test", "DATABASE_URL": database_url, "MEDIA_ROOT": str(media)}
-    )
+    env.update({"DJANGO_SETTINGS_MODULE": "hub.settings.test", "DATABASE_URL": database_url, "MEDIA_ROOT": str(media)})
     env.update({"REDIS_URL": "", "DUGNAD_VAR_DIR": str(media.parent)})
     env.pop("PYTEST_XDIST_WORKER", None)
     command = [sys.executable, "manage.py", *args]
