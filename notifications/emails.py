@@ -152,8 +152,12 @@ def claim(notifications: QuerySet, token: str) -> QuerySet:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.TASKS_ABANDONED_AFTER_SECONDS)
     free = Q(email_claim="") | Q(email_claim=token) | Q(email_claimed_at__lt=stale)
-    wanted = notifications.filter(free, emailed_at__isnull=True).values("pk")
-    Notification.objects.filter(pk__in=Subquery(wanted)).update(email_claim=token, email_claimed_at=now)
+    wanted = notifications.values("pk")
+    # The conditions on the updated rows themselves, so that PostgreSQL checks them again on a row
+    # another run claimed meanwhile (READ COMMITTED re-reads a row it waited for): one claim wins.
+    Notification.objects.filter(free, Q(pk__in=Subquery(wanted)), emailed_at__isnull=True).update(
+        email_claim=token, email_claimed_at=now
+    )
     return notifications.filter(email_claim=token)
 
 
