@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.http import escape_leading_slashes
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,9 @@ def service_unavailable(request) -> HttpResponse:
         }
         return JsonResponse(body, status=503, headers=headers)
     with translation.override(translation.get_language_from_request(request)):
-        html = render_to_string("503.html", {"retry_after": retry_after, "path": request.get_full_path()})
+        # "//host/…" would link to another site: the page's own address, leading slashes escaped.
+        path = escape_leading_slashes(request.get_full_path())
+        html = render_to_string("503.html", {"retry_after": retry_after, "path": path})
     return HttpResponse(html, status=503, headers=headers)
 
 
