@@ -45,3 +45,6 @@ if settings.DUGNAD_BENCH_VIEWS:
     urlpatterns += [path("bench/bare/", bare, name="bench_bare")]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database that does not answer gives 503 with Retry-After, not a 500 (README "When something fails").
+handler500 = "hub.views.server_error"

@@ -3,10 +3,13 @@ and thread.
 
 ``send_digests(frequency)`` takes everyone who wants some kinds of event at that frequency and has
 notifications of those kinds that were neither e-mailed nor read in the site, in batches of
-people. A batch costs the same handful of queries whatever its size (the people and their
-notifications in one query, two for which projects are public, one for suspensions, one to mark
-what was sent), so a run for 10,000 people is some twenty batches of about five queries. Someone
-with nothing new gets nothing. A digest whose sending fails is tried again by ``send_digests_task``
+people. A batch costs the same handful of queries whatever its size (one to claim its
+notifications, the people and their notifications in one query, two for which projects are public,
+one for suspensions, one to free what was not sent), plus one per digest sent, which marks its
+notifications e-mailed as soon as the mail server accepted it: so a worker killed in the middle of
+a batch never sends a digest twice (``notifications.emails``, "Each e-mail is sent once"); that
+write costs far less than the SMTP exchange it follows. Someone with nothing new gets nothing. A
+digest whose sending fails is tried again by ``send_digests_task``
 for those people only, with the same back-off as immediate e-mails.
 
 ``manage.py send_digests daily|weekly`` runs it, from cron or a systemd timer (README).
@@ -19,16 +22,20 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from notifications.emails import (
     Sender,
     absolute_url,
+    claim,
+    claim_token,
+    claims_release,
     deliverable,
     due_notifications,
     email_message,
     load,
     mark_emailed,
+    message_id,
     notification_excerpt,
     notification_text,
     recipient_language,
@@ -86,11 +93,14 @@ def send_digests(
     batch_size: int = BATCH_SIZE,
     user_ids: list[int] | None = None,
     on_batch: Callable[[int, int], None] | None = None,
+    token: str = "",
 ) -> DigestRun:
     """Send the ``frequency`` ("daily" or "weekly") digests, to ``user_ids`` only if given.
 
     ``on_batch(people, emails)`` is called after each batch (the benchmark counts its queries).
+    ``token`` claims the notifications (``notifications.emails.claim``): the task's id, else new.
     """
+    token = token or claim_token()
     if frequency not in DIGEST_FREQUENCIES:
         raise ValueError(f"Not a digest frequency: {frequency}")
     due = due_notifications(frequency)
@@ -102,7 +112,7 @@ def send_digests(
     run = DigestRun(frequency=frequency)
     for start in range(0, len(recipients), batch_size):
         people = recipients[start : start + batch_size]
-        sent = _send_batch(frequency, due.filter(recipient_id__in=people), run)
+        sent = _send_batch(frequency, due.filter(recipient_id__in=people), run, token)
         run.people += len(people)
         run.batches += 1
         if on_batch is not None:
@@ -118,8 +128,8 @@ def send_digests(
     return run
 
 
-def _send_batch(frequency: str, due, run: DigestRun) -> int:
-    notifications = load(due.order_by("recipient_id", "created_at", "pk"))
+def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
+    notifications = load(claim(due, token).order_by("recipient_id", "created_at", "pk"))
     # Decided since it was written: not listed as waiting, and never again considered (see below).
     settled = waiting_settled(notifications)
     shown = {n.pk for n in deliverable(notifications, settled=settled)}
@@ -144,14 +154,18 @@ def _send_batch(frequency: str, due, run: DigestRun) -> int:
                     context=context,
                     unsubscribe_kind=ALL,
                 )
+            ids = [n.pk for n in items]
+            message.extra_headers["Message-ID"] = message_id(token, ids)
             if sender.send(message):
+                mark_emailed(ids)
                 sent += 1
-                emailed += [n.pk for n in items]
+                emailed += ids
             else:
                 run.failed_user_ids.append(recipient.pk)
     finally:
         sender.close()
-        mark_emailed(emailed + done)
+        mark_emailed(done)
+        claims_release(token)
     run.emails += sent
     run.notifications += len(emailed)
     return sent
@@ -207,10 +221,12 @@ def _digest_context(frequency: str, notifications: list[Notification]) -> dict:
     }
 
 
-@task()
-def send_digests_task(frequency: str, user_ids: list[int] | None = None, attempt: int = 1) -> dict:
+@task(takes_context=True)
+def send_digests_task(
+    context: TaskContext, frequency: str, user_ids: list[int] | None = None, attempt: int = 1
+) -> dict:
     """``send_digests`` as a background task; the people whose digest failed get it again later."""
-    run = send_digests(frequency, user_ids=user_ids)
+    run = send_digests(frequency, user_ids=user_ids, token=claim_token(context))
     if run.failed_user_ids:
         retry_later(send_digests_task, attempt=attempt, frequency=frequency, user_ids=run.failed_user_ids)
     return {"people": run.people, "emails": run.emails, "failed": len(run.failed_user_ids)}

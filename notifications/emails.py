@@ -8,6 +8,17 @@ its commit), or in a daily or weekly digest (``notifications.digests``). Nothing
 the person has already read in the site, that they can no longer see (a hidden comment, a project
 taken offline), or to someone inactive or suspended in the hub it happened in (``deliverable``).
 
+Each e-mail is sent once, even when the worker is killed in the middle of a batch. A run first
+claims the notifications it will e-mail (``claim``: one UPDATE, by the task's id), then marks each
+message's notifications e-mailed as soon as the mail server has accepted it, and frees what it did not
+send. A worker killed mid-batch leaves its task "running" and the rest claimed: ``manage.py
+db_worker`` (notifications' own) runs that task again after ``TASKS_ABANDONED_AFTER_SECONDS`` under
+the same id, which takes its own claims back and sends only what was not marked. Another run never
+sends what someone else has claimed (until the claim is that old). One window cannot be closed with
+SMTP: killed after the server accepted a message and before the mark was written (a few
+milliseconds), that message goes out again, with the same ``Message-ID`` header (``message_id``),
+by which mail servers and clients recognise a repeat.
+
 Sending happens in background tasks (django-tasks). django-tasks does not retry: a send that fails
 (mail server down) re-enqueues what is left with a growing delay and an attempt counter
 (``retry_later``), and gives up, logged, after ``MAX_ATTEMPTS``. Nothing here ever raises into the
@@ -22,6 +33,7 @@ import contextlib
 import logging
 import smtplib
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
@@ -29,13 +41,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from accounts.urls_absolute import absolute_url
 from notifications.models import (
@@ -123,6 +135,44 @@ def due_notifications(frequency: str) -> QuerySet:
         .annotate(email_frequency=frequency_expression())
         .filter(email_frequency=frequency)
     )
+
+
+# --- Sending once --------------------------------------------------------------------------------
+
+
+def claim_token(context: TaskContext | None = None) -> str:
+    """Who claims: the task's id (the same when a dead worker's task is run again), else a new one."""
+    return str(context.task_result.id) if context is not None else uuid.uuid4().hex
+
+
+def claim(notifications: QuerySet, token: str) -> QuerySet:
+    """Claim for ``token`` those of ``notifications`` that are free (unclaimed, claimed by ``token``
+    already, or claimed longer than TASKS_ABANDONED_AFTER_SECONDS ago by a run that died) and not
+    e-mailed; return them. One UPDATE, committed at once: the claim must outlive this run."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.TASKS_ABANDONED_AFTER_SECONDS)
+    free = Q(email_claim="") | Q(email_claim=token) | Q(email_claimed_at__lt=stale)
+    wanted = notifications.values("pk")
+    # The conditions on the updated rows themselves, so that PostgreSQL checks them again on a row
+    # another run claimed meanwhile (READ COMMITTED re-reads a row it waited for): one claim wins.
+    Notification.objects.filter(free, Q(pk__in=Subquery(wanted)), emailed_at__isnull=True).update(
+        email_claim=token, email_claimed_at=now
+    )
+    return notifications.filter(email_claim=token)
+
+
+def claims_release(token: str) -> None:
+    """Free what ``token`` claimed and did not send (a failed send, to be tried again by another run)."""
+    Notification.objects.filter(email_claim=token, emailed_at__isnull=True).update(
+        email_claim="", email_claimed_at=None
+    )
+
+
+def message_id(token: str, notification_ids: list[int]) -> str:
+    """The ``Message-ID`` of the message about these notifications sent by ``token``'s run: the same
+    when the run is repeated after its worker died, so a repeat can be recognised by receivers."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "dugnad.localhost"
+    return f"<dugnad.{token}.{min(notification_ids)}@{domain}>"
 
 
 # --- Loading -------------------------------------------------------------------------------------
@@ -495,10 +545,10 @@ def id_chunks(ids: list[int]) -> Iterator[list[int]]:
 
 
 def mark_emailed(notification_ids: list[int]) -> None:
-    """Record that these notifications went out."""
+    """Record that these notifications went out (or never will), and free their claim."""
     now = timezone.now()
     for chunk in id_chunks(notification_ids):
-        Notification.objects.filter(pk__in=chunk).update(emailed_at=now)
+        Notification.objects.filter(pk__in=chunk).update(emailed_at=now, email_claim="", email_claimed_at=None)
 
 
 def retry_later(planned_task, *, attempt: int, **kwargs) -> None:
@@ -532,10 +582,14 @@ def _enqueue_immediate(notification_ids: list[int]) -> None:
         send_immediate_emails.enqueue(notification_ids=sorted(wanted[start : start + IMMEDIATE_TASK_SIZE]))
 
 
-@task()
-def send_immediate_emails(notification_ids: list[int], attempt: int = 1) -> dict:
-    """Send one e-mail per notification that is still due; those that fail are tried again later."""
-    due = load(due_notifications(EmailFrequency.IMMEDIATELY).filter(pk__in=notification_ids).order_by("pk"))
+@task(takes_context=True)
+def send_immediate_emails(context: TaskContext, notification_ids: list[int], attempt: int = 1) -> dict:
+    """Send one e-mail per notification that is still due; those that fail are tried again later.
+    Each is marked e-mailed as soon as it went out (see "Each e-mail is sent once" above)."""
+    token = claim_token(context)
+    due = load(
+        claim(due_notifications(EmailFrequency.IMMEDIATELY).filter(pk__in=notification_ids), token).order_by("pk")
+    )
     settled = waiting_settled(due)
     # What no longer waits will never be e-mailed: recorded as done, so that no later run loads it again.
     sent, failed = [], []
@@ -557,10 +611,16 @@ def send_immediate_emails(notification_ids: list[int], attempt: int = 1) -> dict
                     },
                     unsubscribe_kind=n.kind,
                 )
-            (sent if sender.send(message) else failed).append(n.pk)
+            message.extra_headers["Message-ID"] = message_id(token, [n.pk])
+            if sender.send(message):
+                mark_emailed([n.pk])
+                sent.append(n.pk)
+            else:
+                failed.append(n.pk)
     finally:
         sender.close()
-        mark_emailed(sent + sorted(settled))
+        mark_emailed(sorted(settled))
+        claims_release(token)
     if failed:
         retry_later(send_immediate_emails, attempt=attempt, notification_ids=failed)
     return {"sent": len(sent), "failed": len(failed)}

@@ -196,6 +196,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, help_text=_("Sent on its own or in a digest."))
+    # Who is sending its e-mail now (notifications.emails.claim): a task's id, so that the same task
+    # run again after its worker died takes its own claims back; free again once sent or failed.
+    # A database default too: notifications are written by raw INSERT … SELECT (services._write).
+    email_claim = models.CharField(max_length=64, blank=True, default="", db_default="")
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -132,8 +132,14 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dugnad.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A kept connection is checked before each request reuses it, so one broken by a database
+        # restart is replaced instead of failing the request (README "When something fails").
+        conn_health_checks=True,
     )
 }
+# While the database does not answer, pages and the API answer 503 with this Retry-After (seconds)
+# instead of an error page (hub.views.server_error); /healthz's 503 carries it too.
+SERVICE_UNAVAILABLE_RETRY_AFTER = env_int("SERVICE_UNAVAILABLE_RETRY_AFTER", 15)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the ASGI server read while a write is in progress; the timeout rides out short locks.
     DATABASES["default"]["OPTIONS"] = {
@@ -180,6 +186,11 @@ else:
 
 # Background tasks (e-mail, notifications) wait in the database for `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still marked running this many seconds after it started was left by a worker that died
+# (SIGKILL, power loss): `manage.py db_worker` (notifications' own) runs it again, at start and
+# then every so often. Keep it above the longest task; e-mails are never sent twice for it
+# (notifications.emails: each message is claimed, then marked sent as it goes out).
+TASKS_ABANDONED_AFTER_SECONDS = env_int("TASKS_ABANDONED_AFTER_SECONDS", 600)
 
 # --- Accounts -----------------------------------------------------------------------------------
 

@@ -100,3 +100,14 @@ def page(context):
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     assert not errors, f"The browser reported errors: {errors}"
+
+
+@pytest.fixture(scope="session")
+def private_postgres():
+    """A private PostgreSQL cluster with a migrated template database (tests/e2e/pg_cluster.py), for
+    the tests that stop the database or restore into a fresh one; shared by the session."""
+    from tests.e2e.pg_cluster import migrated_cluster
+
+    cluster = migrated_cluster(settings.BASE_DIR)
+    yield cluster
+    cluster.remove()

@@ -202,7 +202,7 @@ def test_a_failed_digest_is_sent_again_to_those_people_only(scene, settings):
     notify_one(scene, EventKind.MENTION, scene.bob, actor=scene.alice)
     FlakyEmailBackend.reset(failures=1)
 
-    result = send_digests_task.call(frequency=DAILY)
+    result = send_digests_task.enqueue(frequency=DAILY).return_value
 
     # The first person's digest failed; the retry (run at once by the test settings' backend) sent it.
     assert result == {"people": 2, "emails": 1, "failed": 1}
@@ -252,7 +252,7 @@ def _queries_of_one_batch(people: list[int]) -> tuple[int, int]:
     return len(queries), run.notifications
 
 
-def test_a_batch_costs_the_same_queries_for_10_and_200_people(scene):
+def test_a_batch_costs_a_fixed_number_of_queries_and_one_write_per_digest_sent(scene):
     few = _people_with_news(scene, 10)
     many = _people_with_news(scene, 200)
     # Which forums are private comes from the versioned cache, filled once per content version.
@@ -262,7 +262,8 @@ def test_a_batch_costs_the_same_queries_for_10_and_200_people(scene):
     many_queries, many_notifications = _queries_of_one_batch(many)
 
     assert (few_notifications, many_notifications) == (30, 600)
-    assert few_queries == many_queries <= 7
+    # Each digest is marked sent as it goes out, so that a worker killed mid-batch sends none twice.
+    assert few_queries - 10 == many_queries - 200 <= 8
 
 
 def test_people_are_taken_in_batches(scene):
