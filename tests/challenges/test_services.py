@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from challenges import selectors, services
-from challenges.models import Challenge, DecisionLogEntry, Phase, Publication
+from challenges.models import DecisionLogEntry, Phase, Publication
 from tests.accounts.images import picture_bytes
 from tests.challenges.factories import challenge_create, close_deadline, scene_create, submit_a, submit_b
 from tests.partners.factories import member_add
