@@ -231,6 +231,10 @@ def _requirements_replace(challenge: Challenge, texts: Sequence[str]) -> None:
         row.save()
 
 
+def _to_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
 def challenge_update(
     *,
     actor,
@@ -270,7 +274,10 @@ def challenge_update(
         phase_dates=phase_dates,
         texts={"title": title, "summary": summary, "need": need, "why": why, "owner_unit": owner_unit},
     )
-    if submission_deadline != challenge.submission_deadline:
+    current = challenge.submission_deadline
+    if submission_deadline and current and _to_minute(submission_deadline) == _to_minute(current):
+        submission_deadline = current  # a form shows minutes: the same minute is no change
+    if submission_deadline != current:
         if challenge.deadline_passed:
             raise ValidationError({"submission_deadline": _("The deadline has passed: it can no longer be changed.")})
         if submission_deadline is not None and submission_deadline <= timezone.now():
