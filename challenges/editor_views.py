@@ -159,7 +159,9 @@ def challenge_documents(request, hub, slug):
                     messages.success(request, _("The document is added."))
                     return HttpResponseRedirect(request.path)
             else:
-                link = ChallengeDocument.objects.filter(challenge=challenge, pk=request.POST.get("link") or 0).first()
+                link_id = request.POST.get("link", "")
+                links = ChallengeDocument.objects.filter(challenge=challenge)
+                link = links.filter(pk=int(link_id)).first() if link_id.isdigit() else None
                 if link is None or action not in ("up", "down", "remove"):
                     raise Http404
                 if action == "remove":

@@ -204,6 +204,7 @@ def test_documents_are_uploaded_in_order_shown_with_their_size_and_bad_files_ref
     links = list(scene.challenge.document_links.select_related("document"))
     assert [link.document.title for link in links] == ["Behovsbeskrivelse", "Tidsplan"]
     assert links[0].document.collection_id == scene.hub.collection_id
+    assert client.post(url, {"action": "up", "link": "x"}).status_code == 404
     assert client.post(url, {"action": "up", "link": links[1].pk}).status_code == 302
     assert [link.document.title for link in scene.challenge.document_links.all().select_related("document")] == [
         "Tidsplan",
