@@ -1,7 +1,8 @@
 """Fictional challenges for the demo hub, added by ``seed_demo`` (``seed_demo_extend``, after the
 partners and projects demos: INSTALLED_APPS order).
 
-Two challenges: one in the market dialogue (with a published question and answer), one awarded to
+Two challenges: one in the market dialogue (with a published question and answer and a document,
+a one-page PDF written here), one awarded to
 a demo partner, its project being one of the demo projects with outcomes, so the page shows the
 effect achieved. Written with the ORM rather than the services: demo data must not notify anyone.
 Idempotent: each challenge is looked up by slug in the hub. Everything says "fiktiv".
@@ -11,10 +12,12 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from challenges.models import (
     Challenge,
+    ChallengeDocument,
     Criterion,
     DecisionAction,
     DecisionLogEntry,
@@ -86,6 +89,7 @@ def _dialogue(hub, coordinator, today):
         ]
     )
     _dates(challenge, [Phase.NEED, Phase.DIALOGUE], today)
+    _document(challenge, "Behovsbeskrivelse (fiktiv)", "Trygg skolevei i morketida - fiktive demodata.")
     Question.objects.create(
         challenge=challenge,
         text="Hvor mange skoler gjelder behovet?",
@@ -94,6 +98,42 @@ def _dialogue(hub, coordinator, today):
         published_at=timezone.now(),
     )
     return challenge
+
+
+def _pdf(line: str) -> bytes:
+    """A one-page PDF with one line of (ASCII) text: enough for a demo document."""
+    stream = f"BT /F1 14 Tf 72 720 Td ({line}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _document(challenge, title: str, line: str) -> None:
+    from wagtail.documents import get_document_model
+
+    content = _pdf(line)
+    document = get_document_model()(title=title)
+    if challenge.hub.collection_id:
+        document.collection_id = challenge.hub.collection_id
+    document.file.save("behovsbeskrivelse-fiktiv.pdf", ContentFile(content), save=False)
+    document.file_size = len(content)
+    document.save()
+    ChallengeDocument.objects.create(challenge=challenge, document=document, sort_order=0)
 
 
 def _awarded(hub, coordinator, today):

@@ -93,7 +93,9 @@ class Challenge(models.Model):
         help_text=_("The id of the public notice in the national procurement notice database."),
     )  # fmt: skip
     submission_deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)
-    documents = models.ManyToManyField("wagtaildocs.Document", verbose_name=_("documents"), blank=True)
+    documents = models.ManyToManyField(
+        "wagtaildocs.Document", verbose_name=_("documents"), blank=True, through="ChallengeDocument"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,6 +111,15 @@ class Challenge(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="challenges",
+    )
+    # --- The editor (challenges.editor_views): where the need came from. ---
+    source_idea = models.OneToOneField(
+        "ideas.Idea",
+        verbose_name=_("started as the idea"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenge",
     )
 
     class Meta:
@@ -156,6 +167,26 @@ class PhaseDate(models.Model):
 
     def __str__(self):
         return f"{self.phase} {self.starts_on}"
+
+
+class ChallengeDocument(models.Model):
+    """A Wagtail document shown on the challenge, in order (the editor uploads them).
+
+    Wagtail serves documents at public addresses: only what may be public (procurement documents)
+    belongs here, never anything confidential."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="document_links")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="challenge_links")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "document"], name="challenge_document_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.challenge_id}: {self.document_id}"
 
 
 class Requirement(models.Model):

@@ -11,10 +11,11 @@ also one of the challenge's evaluators.
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
-from challenges.models import Challenge, Declaration, Evaluator, Phase, Question, Submission
+from challenges.models import Challenge, Declaration, Evaluator, Phase, Publication, Question, Submission
 from cms.permissions import is_hub_coordinator
 from discussions.permissions import has_verified_email
-from partners.models import PartnerMember
+from ideas.models import Idea
+from partners.models import PartnerMember, Partnership, PartnershipStatus
 
 AnyUser = AbstractBaseUser | AnonymousUser | None
 
@@ -51,6 +52,67 @@ def can_view_challenge(user: AnyUser, challenge: Challenge) -> bool:
 def can_edit_challenge(user: AnyUser, challenge: Challenge) -> bool:
     """Coordinators always; the owning partner's people while it is not yet published."""
     return is_coordinator(user, challenge) or (not challenge.is_published and is_owner_member(user, challenge))
+
+
+def _approved_here(partner_id, hub) -> bool:
+    return Partnership.objects.filter(partner_id=partner_id, hub=hub, status=PartnershipStatus.APPROVED).exists()
+
+
+def can_create_challenge(user: AnyUser, hub) -> bool:
+    """Coordinators, and the people of any partner approved in the hub (they draft; coordinators publish)."""
+    if is_hub_coordinator(user, hub):
+        return True
+    return (
+        _active(user)
+        and PartnerMember.objects.filter(
+            user=user, partner__partnerships__hub=hub, partner__partnerships__status=PartnershipStatus.APPROVED
+        ).exists()
+    )
+
+
+def can_own_challenge(user: AnyUser, hub, partner) -> bool:
+    """Whether ``user`` may name ``partner`` (or None) as the challenge's owner: coordinators any
+    partner approved in the hub, or none; a partner's people only their own approved partner."""
+    if partner is None:
+        return is_hub_coordinator(user, hub)
+    if not _approved_here(partner.pk, hub):
+        return False
+    return is_hub_coordinator(user, hub) or (
+        _active(user) and PartnerMember.objects.filter(user=user, partner=partner).exists()
+    )
+
+
+def can_submit_for_approval(user: AnyUser, challenge: Challenge) -> bool:
+    """A draft goes to the coordinators from whoever may edit it."""
+    return challenge.publication == Publication.DRAFT and can_edit_challenge(user, challenge)
+
+
+def can_manage_documents(user: AnyUser, challenge: Challenge) -> bool:
+    return can_edit_challenge(user, challenge)
+
+
+def may_set_criteria(user: AnyUser, challenge: Challenge) -> bool:
+    """Who writes the criteria (the deadline aside): coordinators, and the owner's people in a draft."""
+    return is_coordinator(user, challenge) or (not challenge.is_published and is_owner_member(user, challenge))
+
+
+def can_set_criteria(user: AnyUser, challenge: Challenge) -> bool:
+    """Criteria are locked once the deadline has passed, for everyone."""
+    return may_set_criteria(user, challenge) and not challenge.deadline_passed
+
+
+def can_assign_evaluators(user: AnyUser, challenge: Challenge) -> bool:
+    """Evaluators read business secrets: only the hub's coordinators choose them."""
+    return is_coordinator(user, challenge)
+
+
+def can_turn_idea_into_challenge(user: AnyUser, idea: Idea) -> bool:
+    """A coordinator of the idea's hub, for a visible idea that has no challenge yet."""
+    return (
+        is_hub_coordinator(user, idea.hub)
+        and not idea.is_hidden
+        and not Challenge.objects.filter(source_idea=idea).exists()
+    )
 
 
 def can_publish_challenge(user: AnyUser, challenge: Challenge) -> bool:

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from challenges.models import Challenge, Declaration, Publication, Question, Score, Submission
 from challenges.permissions import is_coordinator
+from cms.permissions import is_hub_coordinator
 from partners.models import PartnerMember
 
 
@@ -15,10 +16,23 @@ def published_challenges(hub):
     return Challenge.objects.filter(hub=hub, publication=Publication.PUBLISHED).select_related("owner_partner")
 
 
+def drafts_for(user, hub):
+    """Unpublished challenges the person may open (``permissions.can_view_challenge``): all of the
+    hub's for its coordinators, else those of their partners and their own."""
+    if user is None or not user.is_authenticated:
+        return Challenge.objects.none()
+    drafts = Challenge.objects.filter(hub=hub).exclude(publication=Publication.PUBLISHED)
+    if not is_hub_coordinator(user, hub):
+        drafts = drafts.filter(
+            Q(created_by=user) | Q(owner_partner__in=PartnerMember.objects.filter(user=user).values("partner_id"))
+        )
+    return drafts.select_related("owner_partner").order_by("-created_at", "-pk")
+
+
 def challenge_for_slug(hub, slug) -> Challenge | None:
     return (
         Challenge.objects.filter(hub=hub, slug=slug)
-        .select_related("hub", "owner_partner", "primary_goal", "awarded_submission", "project")
+        .select_related("hub", "owner_partner", "primary_goal", "awarded_submission", "project", "source_idea")
         .first()
     )
 

@@ -10,12 +10,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+from wagtail.documents import get_document_model
 
+from accounts.names import public_name
 from challenges import events
 from challenges.models import (
     PHASE_ORDER,
     Attachment,
     Challenge,
+    ChallengeDocument,
     ChallengeFollow,
     Criterion,
     DecisionAction,
@@ -34,24 +37,31 @@ from challenges.models import (
 from challenges.permissions import (
     can_answer_question,
     can_ask_question,
+    can_assign_evaluators,
+    can_create_challenge,
     can_decide_award,
     can_declare,
     can_edit_challenge,
     can_follow_challenge,
-    can_manage_evaluation,
+    can_manage_documents,
+    can_own_challenge,
     can_publish_challenge,
     can_score,
     can_submit,
+    can_submit_for_approval,
+    can_turn_idea_into_challenge,
     has_conflict,
     is_coordinator,
     is_evaluator,
     is_submission_owner,
+    may_set_criteria,
 )
-from cms.permissions import is_hub_coordinator
 from cms.sanitise import active_content
+from cms.services import hub_coordinators_group_ensure
 from cms.slugs import slugify_no
 from cms.validators import normalise_organisation_number
-from partners.models import Partner, PartnerMember, PartnershipStatus
+from partners.models import Partner, PartnerKind, PartnerMember, Partnership, PartnershipStatus
+from partners.services import ImportedPartner, partner_create, partnership_decide, partnerships_import
 
 logger = logging.getLogger(__name__)
 
@@ -85,22 +95,37 @@ def _after_commit(signal, **kwargs) -> None:
 # --- The challenge -------------------------------------------------------------------------------
 
 
-def _can_create(actor, hub, owner_partner: Partner | None) -> bool:
-    if is_hub_coordinator(actor, hub):
-        return True
-    return (
-        owner_partner is not None
-        and PartnerMember.objects.filter(user=actor, partner=owner_partner).exists()
-        and owner_partner.partnerships.filter(hub=hub, status=PartnershipStatus.APPROVED).exists()
-    )
+# Addresses the editor takes below ``<hub>/challenges/``: no challenge may have them as its slug.
+RESERVED_SLUGS = {"new", "from-idea"}
 
 
 def _unique_slug(hub, title: str) -> str:
     base = slugify_no(title)[:70] or "challenge"
     slug, n = base, 2
-    while Challenge.objects.filter(hub=hub, slug=slug).exists():
+    while slug in RESERVED_SLUGS or Challenge.objects.filter(hub=hub, slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _check_fields(*, actor, hub, owner_partner, indicators, targets, phase_dates, texts: Mapping[str, str]) -> None:
+    """What both creating and editing check before writing: the owner, the texts, the hub's indicators."""
+    if not can_own_challenge(actor, hub, owner_partner):
+        raise ValidationError(
+            {"owner_partner": _("Choose an organisation you act for that is an approved partner of this hub.")}
+        )
+    _refuse_scripts(**texts)
+    if any(i.hub_id != hub.pk for i in indicators):
+        raise ValidationError({"indicators": _("Choose indicators of this hub only.")})
+    if any(phase not in PHASE_ORDER for phase in (phase_dates or {})):
+        raise ValidationError({"phase_dates": _("Choose a phase.")})
+
+
+def _write_relations(challenge, *, indicators, targets, phase_dates) -> None:
+    challenge.indicators.set(indicators)
+    challenge.targets.set(targets)
+    challenge.phase_dates.exclude(phase__in=list(phase_dates)).delete()
+    for phase, starts_on in phase_dates.items():
+        PhaseDate.objects.update_or_create(challenge=challenge, phase=phase, defaults={"starts_on": starts_on})
 
 
 def challenge_create(
@@ -114,6 +139,7 @@ def challenge_create(
     owner_partner: Partner | None = None,
     why: str = "",
     primary_goal=None,
+    targets: Sequence = (),
     indicators: Sequence = (),
     budget_min: int | None = None,
     budget_max: int | None = None,
@@ -121,21 +147,30 @@ def challenge_create(
     submission_deadline: datetime | None = None,
     requirements: Sequence[str] = (),
     phase_dates: Mapping[str, date] | None = None,
+    source_idea=None,
+    criteria: Sequence[tuple[str, int]] | None = None,
+    evaluators: Sequence | None = None,
 ) -> Challenge:
     """A draft challenge on ``hub`` by a coordinator or a person of the owning (approved) partner."""
     _require_user(actor)
-    if not _can_create(actor, hub, owner_partner):
+    if not can_create_challenge(actor, hub):
         raise PermissionDenied(_("Only the hub's coordinators and its partners' people can describe a need."))
-    _refuse_scripts(title=title, summary=summary, need=need, why=why, owner_unit=owner_unit)
-    stray = [i for i in indicators if i.hub_id != hub.pk]
-    if stray:
-        raise ValidationError({"indicators": _("Choose indicators of this hub only.")})
+    phase_dates = {k: v for k, v in (phase_dates or {}).items() if v}
+    _check_fields(
+        actor=actor,
+        hub=hub,
+        owner_partner=owner_partner,
+        indicators=indicators,
+        targets=targets,
+        phase_dates=phase_dates,
+        texts={"title": title, "summary": summary, "need": need, "why": why, "owner_unit": owner_unit},
+    )
     challenge = Challenge(
         hub=hub,
-        title=title,
-        summary=summary,
+        title=(title or "").strip(),
+        summary=(summary or "").strip(),
         need=need,
-        owner_unit=owner_unit,
+        owner_unit=(owner_unit or "").strip(),
         owner_partner=owner_partner,
         why=why,
         primary_goal=primary_goal,
@@ -144,27 +179,141 @@ def challenge_create(
         notice_id=(notice_id or "").strip(),
         submission_deadline=submission_deadline,
         created_by=actor,
+        source_idea=source_idea,
     )
-    challenge.slug = _unique_slug(hub, title)
+    challenge.slug = _unique_slug(hub, challenge.title)
     challenge.full_clean()
     with transaction.atomic():
         challenge.save()
-        challenge.indicators.set(indicators)
+        _write_relations(challenge, indicators=indicators, targets=targets, phase_dates=phase_dates)
         Requirement.objects.bulk_create(
-            Requirement(challenge=challenge, text=text, sort_order=n) for n, text in enumerate(requirements) if text
+            Requirement(challenge=challenge, text=text.strip(), sort_order=n)
+            for n, text in enumerate(requirements)
+            if text.strip()
         )
-        for phase, starts_on in (phase_dates or {}).items():
-            PhaseDate.objects.create(challenge=challenge, phase=phase, starts_on=starts_on)
+        _evaluation_set(actor, challenge, criteria=criteria, evaluators=evaluators)
     logger.info("Challenge %s created by %s", challenge.pk, actor.pk)
     return challenge
 
 
-def challenge_submit_for_approval(*, actor, challenge: Challenge) -> Challenge:
+def _evaluation_set(actor, challenge: Challenge, *, criteria, evaluators) -> None:
+    """Criteria and evaluators given with the challenge's fields (None: left as they are). Criteria
+    that did not change are not written, so saving after the deadline is not refused for them."""
+    if criteria is not None and [(n.strip(), w) for n, w in criteria] != [
+        (c.name, c.weight) for c in challenge.criteria.all()
+    ]:
+        criteria_set(actor=actor, challenge=challenge, criteria=criteria)
+    current = set(challenge.evaluators.values_list("user_id", flat=True)) if evaluators is not None else set()
+    if evaluators is not None and {u.pk for u in evaluators} != current:
+        evaluators_set(actor=actor, challenge=challenge, users=evaluators)
+
+
+def _requirements_replace(challenge: Challenge, texts: Sequence[str]) -> None:
+    """Keep the rows whose text stays (their answers with them), add new ones, drop the rest; once a
+    solution has answered them, they are fixed (answers must not lose their question)."""
+    texts = [t.strip() for t in texts if t.strip()]
+    current = list(challenge.requirements.all())
+    if [r.text for r in current] == texts:
+        return
+    if challenge.submissions.exists():
+        raise ValidationError(
+            {"requirements": _("Solutions have answered the requirements already: they can no longer be changed.")}
+        )
+    by_text = {r.text: r for r in current}
+    keep = []
+    for n, text in enumerate(texts):
+        row = by_text.pop(text, None) or Requirement(challenge=challenge, text=text)
+        row.sort_order = n
+        row.full_clean(exclude=["challenge"])
+        keep.append(row)
+    Requirement.objects.filter(pk__in=[r.pk for r in by_text.values()]).delete()
+    for row in keep:
+        row.save()
+
+
+def _to_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def challenge_update(
+    *,
+    actor,
+    challenge: Challenge,
+    title: str,
+    summary: str,
+    need: str,
+    owner_unit: str,
+    owner_partner: Partner | None = None,
+    why: str = "",
+    primary_goal=None,
+    targets: Sequence = (),
+    indicators: Sequence = (),
+    budget_min: int | None = None,
+    budget_max: int | None = None,
+    notice_id: str = "",
+    submission_deadline: datetime | None = None,
+    requirements: Sequence[str] = (),
+    phase_dates: Mapping[str, date] | None = None,
+    criteria: Sequence[tuple[str, int]] | None = None,
+    evaluators: Sequence | None = None,
+) -> Challenge:
+    """Change a challenge: coordinators always, the owner's people while it is not published. The
+    deadline moves only until it has passed; the requirements only until a solution answers them."""
     _require_user(actor)
-    if not can_edit_challenge(actor, challenge) or challenge.is_published:
+    challenge = Challenge.objects.select_related("hub").get(pk=challenge.pk)
+    if not can_edit_challenge(actor, challenge):
+        raise PermissionDenied(_("You cannot change this challenge."))
+    hub = challenge.hub
+    phase_dates = {k: v for k, v in (phase_dates or {}).items() if v}
+    _check_fields(
+        actor=actor,
+        hub=hub,
+        owner_partner=owner_partner,
+        indicators=indicators,
+        targets=targets,
+        phase_dates=phase_dates,
+        texts={"title": title, "summary": summary, "need": need, "why": why, "owner_unit": owner_unit},
+    )
+    current = challenge.submission_deadline
+    if submission_deadline and current and _to_minute(submission_deadline) == _to_minute(current):
+        submission_deadline = current  # a form shows minutes: the same minute is no change
+    if submission_deadline != current:
+        if challenge.deadline_passed:
+            raise ValidationError({"submission_deadline": _("The deadline has passed: it can no longer be changed.")})
+        if submission_deadline is not None and submission_deadline <= timezone.now():
+            raise ValidationError({"submission_deadline": _("Choose a deadline in the future.")})
+    for name, value in {
+        "title": (title or "").strip(),
+        "summary": (summary or "").strip(),
+        "need": need,
+        "owner_unit": (owner_unit or "").strip(),
+        "owner_partner": owner_partner,
+        "why": why,
+        "primary_goal": primary_goal,
+        "budget_min": budget_min,
+        "budget_max": budget_max,
+        "notice_id": (notice_id or "").strip(),
+        "submission_deadline": submission_deadline,
+    }.items():
+        setattr(challenge, name, value)
+    challenge.full_clean()
+    with transaction.atomic():
+        challenge.save()
+        _write_relations(challenge, indicators=indicators, targets=targets, phase_dates=phase_dates)
+        _requirements_replace(challenge, requirements)
+        _evaluation_set(actor, challenge, criteria=criteria, evaluators=evaluators)
+    logger.info("Challenge %s changed by %s", challenge.pk, actor.pk)
+    return challenge
+
+
+def challenge_submit_for_approval(*, actor, challenge: Challenge) -> Challenge:
+    """The draft goes to the hub's coordinators, who approve and publish it."""
+    _require_user(actor)
+    if not can_submit_for_approval(actor, challenge):
         raise PermissionDenied(_("You cannot submit this challenge."))
     challenge.publication = Publication.SUBMITTED
     challenge.save(update_fields=["publication"])
+    logger.info("Challenge %s submitted for approval by %s", challenge.pk, actor.pk)
     return challenge
 
 
@@ -220,6 +369,154 @@ def challenge_follow(*, actor, challenge: Challenge) -> None:
 def challenge_unfollow(*, actor, challenge: Challenge) -> None:
     _require_user(actor)
     ChallengeFollow.objects.filter(challenge=challenge, user=actor).delete()
+
+
+# --- The editor: evaluators, documents, a challenge from an idea ---------------------------------
+
+
+def evaluators_set(*, actor, challenge: Challenge, users: Sequence) -> list[Evaluator]:
+    """Make ``users`` the challenge's evaluators. One who has declared or scored stays (the
+    evaluation must keep who did it); removing them is refused with their names."""
+    _require_user(actor)
+    if not can_assign_evaluators(actor, challenge):
+        raise PermissionDenied(_("Only the hub's coordinators assign evaluators."))
+    wanted = {user.pk: user for user in users}
+    leaving = list(challenge.evaluators.exclude(user_id__in=list(wanted)).select_related("user"))
+    busy = set(Declaration.objects.filter(submission__challenge=challenge).values_list("evaluator_id", flat=True))
+    busy |= set(Score.objects.filter(submission__challenge=challenge).values_list("evaluator_id", flat=True))
+    kept = [e.user.display_name for e in leaving if e.user_id in busy]
+    if kept:
+        raise ValidationError(
+            {
+                "evaluators": _("These evaluators have begun the evaluation and stay: %(names)s")
+                % {"names": ", ".join(kept)}
+            }
+        )
+    with transaction.atomic():
+        Evaluator.objects.filter(pk__in=[e.pk for e in leaving]).delete()
+        for user in wanted.values():
+            Evaluator.objects.get_or_create(challenge=challenge, user=user)
+    logger.info("Challenge %s: evaluators set by %s", challenge.pk, actor.pk)
+    return list(challenge.evaluators.select_related("user"))
+
+
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+DOCUMENT_TYPES = {
+    "pdf": (b"%PDF",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+}
+
+
+def _check_document(upload) -> None:
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("%(name)s is larger than %(max)s MB.") % {"name": name, "max": DOCUMENT_MAX_BYTES // 2**20}}
+        )
+    signatures = DOCUMENT_TYPES.get(extension)
+    if signatures is None:
+        raise ValidationError(
+            {"file": _("%(name)s: only PDF, Word, Excel, PowerPoint and OpenDocument text files are accepted.")
+             % {"name": name}}
+        )  # fmt: skip
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(signatures):
+        raise ValidationError({"file": _("%(name)s is not the kind of file its name says.") % {"name": name}})
+
+
+def _hub_collection(hub):
+    if hub.collection_id is None:
+        hub_coordinators_group_ensure(hub=hub)
+    return hub.collection
+
+
+def challenge_document_add(*, actor, challenge: Challenge, title: str, upload) -> ChallengeDocument:
+    """Upload a public document into the hub's collection and show it last on the challenge."""
+    _require_user(actor)
+    if not can_manage_documents(actor, challenge):
+        raise PermissionDenied(_("You cannot change this challenge's documents."))
+    title = (title or "").strip() or (upload.name or "").rsplit(".", 1)[0]
+    _refuse_scripts(title=title)
+    if upload is None:
+        raise ValidationError({"file": _("Choose a file.")})
+    _check_document(upload)
+    document = get_document_model()(title=title[:255], file=upload, uploaded_by_user=actor)
+    with transaction.atomic():
+        document.collection = _hub_collection(challenge.hub)
+        document.full_clean()
+        document._set_document_file_metadata()
+        document.save()
+        last = challenge.document_links.order_by("-sort_order").values_list("sort_order", flat=True).first()
+        link = ChallengeDocument.objects.create(
+            challenge=challenge, document=document, sort_order=0 if last is None else last + 1
+        )
+    logger.info("Challenge %s: document %s added by %s", challenge.pk, document.pk, actor.pk)
+    return link
+
+
+def challenge_document_remove(*, actor, challenge: Challenge, link: ChallengeDocument) -> None:
+    """Take the document off the challenge, and delete it (and its file, at its public address)
+    unless another challenge shows it too."""
+    _require_user(actor)
+    if not can_manage_documents(actor, challenge) or link.challenge_id != challenge.pk:
+        raise PermissionDenied(_("You cannot change this challenge's documents."))
+    with transaction.atomic():
+        document = link.document
+        link.delete()
+        if not ChallengeDocument.objects.filter(document=document).exists():
+            document.delete()
+    logger.info("Challenge %s: document %s removed by %s", challenge.pk, link.document_id, actor.pk)
+
+
+def challenge_document_move(*, actor, challenge: Challenge, link: ChallengeDocument, up: bool) -> None:
+    """Swap the document with the one before (``up``) or after it."""
+    _require_user(actor)
+    if not can_manage_documents(actor, challenge) or link.challenge_id != challenge.pk:
+        raise PermissionDenied(_("You cannot change this challenge's documents."))
+    with transaction.atomic():
+        links = list(challenge.document_links.select_for_update().order_by("sort_order", "pk"))
+        at = next(n for n, one in enumerate(links) if one.pk == link.pk)
+        other = at - 1 if up else at + 1
+        if not 0 <= other < len(links):
+            return
+        links[at], links[other] = links[other], links[at]
+        for n, one in enumerate(links):
+            if one.sort_order != n:
+                one.sort_order = n
+                one.save(update_fields=["sort_order"])
+
+
+def challenge_from_idea(*, actor, idea, owner_unit: str, owner_partner: Partner | None = None) -> Challenge:
+    """A coordinator turns an idea into a draft challenge (its text as the need, crediting the
+    author); the challenge and the idea link to each other (``Challenge.source_idea``)."""
+    _require_user(actor)
+    if not can_turn_idea_into_challenge(actor, idea):
+        raise PermissionDenied(_("You cannot turn this idea into a challenge."))
+    credit = _("Based on the idea by %(name)s") % {"name": public_name(idea.author)}
+    first = next((line.strip() for line in idea.text.splitlines() if line.strip()), idea.title)
+    summary = first if len(first) <= 400 else first[:399].rstrip() + "…"
+    goal = idea.goals.order_by("number").first()
+    try:
+        with transaction.atomic():
+            return challenge_create(
+                actor=actor,
+                hub=idea.hub,
+                title=idea.title,
+                summary=summary,
+                need=f"{idea.text}\n\n*{credit}.*",
+                owner_unit=owner_unit,
+                owner_partner=owner_partner,
+                primary_goal=goal,
+                source_idea=idea,
+            )
+    except IntegrityError as error:  # two coordinators at once: the one-to-one link decides
+        raise ValidationError(_("A challenge has already been made from this idea.")) from error
 
 
 # --- Market dialogue ----------------------------------------------------------------------------
@@ -389,10 +686,10 @@ def submission_save(
 def criteria_set(*, actor, challenge: Challenge, criteria: Sequence[tuple[str, int]]) -> list[Criterion]:
     """Replace the weighted criteria; refused once the deadline has passed (they are locked)."""
     _require_user(actor)
-    if not can_manage_evaluation(actor, challenge):
+    if not may_set_criteria(actor, challenge):
         raise PermissionDenied(_("Only the hub's coordinators set the criteria."))
     if challenge.deadline_passed:
-        raise ValidationError(_("The criteria are locked: the deadline for solutions has passed."))
+        raise ValidationError({"criteria": _("The criteria are locked: the deadline for solutions has passed.")})
     rows = [Criterion(challenge=challenge, name=name.strip(), weight=weight) for name, weight in criteria]
     for row in rows:
         row.full_clean(exclude=["challenge"])
@@ -404,7 +701,7 @@ def criteria_set(*, actor, challenge: Challenge, criteria: Sequence[tuple[str, i
 
 def evaluator_assign(*, actor, challenge: Challenge, user) -> Evaluator:
     _require_user(actor)
-    if not can_manage_evaluation(actor, challenge):
+    if not can_assign_evaluators(actor, challenge):
         raise PermissionDenied(_("Only the hub's coordinators assign evaluators."))
     evaluator, _created = Evaluator.objects.get_or_create(challenge=challenge, user=user)
     logger.info("Evaluator %s assigned to challenge %s by %s", user.pk, challenge.pk, actor.pk)
@@ -453,26 +750,63 @@ def score_set(*, actor, submission: Submission, criterion: Criterion, value: int
     return score
 
 
-def _award_project(challenge: Challenge, submission: Submission):
-    """The winner's project proposal (through the projects app), when the winner is an approved
-    partner of the hub and the hub has a project index; else None (a coordinator can link it later)."""
+def _winner_partner(actor, challenge: Challenge, submission: Submission) -> Partner | None:
+    """The winning organisation as an approved partner of the hub. One that is not yet is registered
+    through the partners app: a new organisation with the submitter as its administrator, and a
+    partnership approved by the deciding coordinator (an application waiting is approved). A
+    partnership the coordinators rejected, suspended or ended stays so: None."""
+    hub = challenge.hub
+    partner = submission.partner
+    if partner is None:
+        partner = Partner.objects.filter(organisation_number=submission.organisation_number).first()
+    if partner is None:
+        if submission.submitter is None:
+            return None
+        partner = partner_create(
+            actor=submission.submitter,
+            name=submission.organisation_name,
+            kind=PartnerKind.BUSINESS,
+            organisation_number=submission.organisation_number,
+        )
+    reason = _("Awarded the challenge “%(title)s”.") % {"title": challenge.title}
+    partnership = Partnership.objects.filter(partner=partner, hub=hub).first()
+    if partnership is None:
+        partnerships_import(actor=actor, hub=hub, partners=[ImportedPartner(partner=partner)], reason=reason)
+    elif partnership.status == PartnershipStatus.APPLIED:
+        partnership_decide(actor=actor, partnership=partnership, to_status=PartnershipStatus.APPROVED, reason=reason)
+    elif partnership.status != PartnershipStatus.APPROVED:
+        return None
+    if submission.partner_id != partner.pk:
+        submission.partner = partner
+        submission.save(update_fields=["partner"])
+    return partner
+
+
+def _award_project(actor, challenge: Challenge, submission: Submission):
+    """The winner's project proposal (through the projects app), made by the submitter for the
+    winning organisation, registered as a partner of the hub first if it is not one
+    (``_winner_partner``). None when that cannot be done (no project index, no goal, the submitter
+    does not act for the organisation): a coordinator can link a project later."""
     from projects.models import ProjectIndexPage, ProjectStatus
     from projects.services import ProposalFields, project_propose
 
     index = ProjectIndexPage.objects.child_of(challenge.hub).first()
-    if index is None or submission.partner is None or submission.submitter is None or challenge.primary_goal is None:
+    if index is None or submission.submitter is None or challenge.primary_goal is None:
         return None
-    fields = ProposalFields(
-        title=challenge.title[:255],
-        summary=(challenge.award_summary or challenge.summary)[:400],
-        primary_goal=challenge.primary_goal,
-        status=ProjectStatus.PLANNED,
-        lead_partner=submission.partner,
-        indicators=list(challenge.indicators.all()),
-        body_text=challenge.need,
-    )
     try:
         with transaction.atomic():
+            partner = _winner_partner(actor, challenge, submission)
+            if partner is None:
+                return None
+            fields = ProposalFields(
+                title=challenge.title[:255],
+                summary=(challenge.award_summary or challenge.summary)[:400],
+                primary_goal=challenge.primary_goal,
+                status=ProjectStatus.PLANNED,
+                lead_partner=partner,
+                indicators=list(challenge.indicators.all()),
+                body_text=challenge.need,
+            )
             return project_propose(actor=submission.submitter, index=index.specific, fields=fields)
     except (PermissionDenied, ValidationError):
         logger.warning("Challenge %s: the award's project could not be proposed", challenge.pk, exc_info=True)
@@ -524,7 +858,7 @@ def award_decide(*, actor, challenge: Challenge, submission: Submission, reasons
             reasons=reasons,
             data={"ranking": ranking},
         )
-        project = _award_project(challenge, submission)
+        project = _award_project(actor, challenge, submission)
         if project is not None:
             challenge.project = project
             challenge.save(update_fields=["project"])

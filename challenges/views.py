@@ -69,7 +69,14 @@ def _rate_limited(request, form) -> bool:
 
 def challenge_list(request, hub):
     challenges = list(selectors.published_challenges(hub))
-    return render(request, "challenges/challenge_list.html", _context(request, hub, challenges=challenges))
+    context = _context(
+        request,
+        hub,
+        challenges=challenges,
+        drafts=list(selectors.drafts_for(request.user, hub)),
+        can_create=permissions.can_create_challenge(request.user, hub),
+    )
+    return render(request, "challenges/challenge_list.html", context)
 
 
 def _timeline(challenge) -> list[dict]:
@@ -106,7 +113,7 @@ def challenge_detail(request, hub, slug, *, question_form=None, status=200):
         timeline=_timeline(challenge),
         requirements=list(challenge.requirements.all()),
         indicators=list(challenge.indicators.all()),
-        documents=list(challenge.documents.all()),
+        document_links=list(challenge.document_links.select_related("document")),
         questions=list(selectors.visible_questions(user, challenge)),
         can_ask=permissions.can_ask_question(user, challenge),
         can_answer=permissions.can_answer_question(user, challenge),
@@ -118,6 +125,8 @@ def challenge_detail(request, hub, slug, *, question_form=None, status=200):
         can_list=permissions.can_list_submissions(user, challenge),
         submission_count=challenge.submissions.count() if permissions.can_count_submissions(user, challenge) else None,
         can_manage=permissions.is_coordinator(user, challenge),
+        can_edit=permissions.can_edit_challenge(user, challenge),
+        source_idea=challenge.source_idea if challenge.source_idea_id and not challenge.source_idea.is_hidden else None,
         award=challenge.awarded_submission if permissions.can_see_award(user, challenge) else None,
         outcomes=_outcomes(challenge.project),
     )

@@ -4,13 +4,19 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from challenges import views
+from challenges import editor_views, views
 from cms.hub_routes import HubSection
 
 
 @hooks.register("register_hub_routes")
 def challenge_routes():
     return [
+        # The editor's addresses first: "new" and "from-idea" would otherwise be taken for slugs.
+        path("challenges/new/", editor_views.challenge_new, name="challenge_new"),
+        path("challenges/from-idea/<int:idea_id>/", editor_views.challenge_from_idea, name="challenge_from_idea"),
+        path("challenges/<slug:slug>/edit/", editor_views.challenge_edit, name="challenge_edit"),
+        path("challenges/<slug:slug>/documents/", editor_views.challenge_documents, name="challenge_documents"),
+        path("challenges/<slug:slug>/approval/", editor_views.challenge_approval, name="challenge_approval"),
         path("challenges/", views.challenge_list, name="challenge_list"),
         path("challenges/<slug:slug>/", views.challenge_detail, name="challenge_detail"),
         path("challenges/<slug:slug>/follow/", views.challenge_follow, name="challenge_follow"),

@@ -81,7 +81,7 @@ class Idea(models.Model):
         related_name="ideas",
         verbose_name=_("project"),
     )
-    # Turning an idea into a challenge comes with the challenges app (a ``challenge`` FK here).
+    # A challenge made from the idea links back through ``Challenge.source_idea`` (``idea.challenge``).
     created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 

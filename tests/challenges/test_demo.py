@@ -12,8 +12,9 @@ from tests.projects.factories import outcome_create, project_create
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_adds_two_challenges_once(client, settings):
+def test_the_demo_adds_two_challenges_once(client, settings, tmp_path):
     settings.DUGNAD_PAGE_CACHE = False
+    settings.MEDIA_ROOT = str(tmp_path)
     scene = scene_create()
     from projects.models import ProjectIndexPage
 
@@ -28,4 +29,7 @@ def test_the_demo_adds_two_challenges_once(client, settings):
     assert Challenge.objects.filter(hub=scene.hub).count() == 3
     html = client.get(awarded.url).content.decode()
     assert 'data-testid="award"' in html and 'data-testid="outcomes"' in html
-    assert client.get(dialogue.url).status_code == 200
+    document = dialogue.documents.get()
+    assert document.file.read(5) == b"%PDF-" and document.collection_id == scene.hub.collection_id
+    html = client.get(dialogue.url).content.decode()
+    assert 'data-testid="challenge-documents"' in html and document.title in html

@@ -218,3 +218,60 @@ def test_a_late_submission_is_refused_with_a_clear_message(client, world):
     response = client.get(f"{scene.challenge.url}submit/")
     assert response.status_code == 403
     assert "The deadline for solutions has passed" in response.content.decode()
+
+
+EDITOR_ROLES = (*ROLES, "municipal_member")
+
+
+def test_the_editor_matrix(client, world):
+    """Describing a need: coordinators, and the owning municipality's people while it is a draft;
+    publishing, evaluators and ideas for coordinators only; nobody else, on the predicates and pages."""
+    from ideas import services as idea_services
+    from tests.challenges.factories import challenge_create
+    from tests.partners.factories import member_add
+
+    scene, users, question, a, b = world
+    users = {**users, "municipal_member": member_add(scene.municipality).user}
+    draft = challenge_create(scene.hub, users["municipal_member"], owner_partner=scene.municipality)
+    published = scene.challenge
+    idea = idea_services.idea_create(actor=scene.citizen, hub=scene.hub, title="Idé", text="Tekst.")
+    coordinators = {"coordinator", "deciding_coordinator"}
+    drafters = {*coordinators, "municipal_member"}
+    checks = {
+        "create a challenge": (lambda u: p.can_create_challenge(u, scene.hub), {*drafters, "supplier_a"}),
+        "name the municipality as owner": (lambda u: p.can_own_challenge(u, scene.hub, scene.municipality), drafters),
+        "name no owner": (lambda u: p.can_own_challenge(u, scene.hub, None), coordinators),
+        "view the draft": (lambda u: p.can_view_challenge(u, draft), drafters),
+        "edit the draft": (lambda u: p.can_edit_challenge(u, draft), drafters),
+        "send the draft for approval": (lambda u: p.can_submit_for_approval(u, draft), drafters),
+        "publish the draft": (lambda u: p.can_publish_challenge(u, draft), coordinators),
+        "documents of the draft": (lambda u: p.can_manage_documents(u, draft), drafters),
+        "criteria of the draft": (lambda u: p.can_set_criteria(u, draft), drafters),
+        "evaluators of the draft": (lambda u: p.can_assign_evaluators(u, draft), coordinators),
+        "edit the published one": (lambda u: p.can_edit_challenge(u, published), coordinators),
+        "documents of the published one": (lambda u: p.can_manage_documents(u, published), coordinators),
+        "criteria of the published one": (lambda u: p.can_set_criteria(u, published), coordinators),
+        "turn an idea into a challenge": (lambda u: p.can_turn_idea_into_challenge(u, idea), coordinators),
+    }
+    for action, (predicate, allowed) in checks.items():
+        got = {role: predicate(users[role]) for role in EDITOR_ROLES}
+        assert got == {role: role in allowed for role in EDITOR_ROLES}, action
+    pages = {
+        f"{scene.hub.url}challenges/new/": ({*drafters, "supplier_a"}, 403),
+        f"{draft.url}edit/": (drafters, 404),
+        f"{draft.url}documents/": (drafters, 404),
+        f"{draft.url}approval/": (drafters, 404),
+        f"{published.url}edit/": (coordinators, 404),
+    }
+    for role in EDITOR_ROLES:
+        _login(client, users[role])
+        for url, (allowed, refused) in pages.items():
+            status = client.get(url).status_code
+            expected = 302 if role == "anonymous" else (200 if role in allowed else refused)
+            assert status == expected, (role, url, status)
+        client.post(f"{draft.url}approval/", {"action": "publish"})
+        published_now = Challenge.objects.filter(pk=draft.pk, publication="published").update(publication="draft")
+        assert published_now == (role in coordinators), role
+        client.post(f"{scene.hub.url}challenges/from-idea/{idea.pk}/", {"owner_unit": "Enhet"})
+        made, _ = Challenge.objects.filter(source_idea=idea).delete()
+        assert bool(made) == (role in coordinators), role

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from challenges import selectors, services
-from challenges.models import Challenge, DecisionLogEntry, Phase, Publication
+from challenges.models import DecisionLogEntry, Phase, Publication
 from tests.accounts.images import picture_bytes
 from tests.challenges.factories import challenge_create, close_deadline, scene_create, submit_a, submit_b
 from tests.partners.factories import member_add
@@ -224,16 +224,56 @@ def test_the_award_is_logged_becomes_a_project_and_cannot_be_repeated(django_cap
         services.award_decide(actor=scene.lead_evaluator, challenge=challenge, submission=b, reasons="r", summary="s")
 
 
-def test_an_award_to_a_supplier_that_is_not_a_partner_has_no_project_yet():
+def test_an_award_to_a_supplier_that_is_not_a_partner_registers_it_and_proposes_its_project(
+    django_capture_on_commit_callbacks,
+):
+    from partners.models import Partner, PartnerRole, PartnershipEvent, PartnershipStatus
+
     scene = scene_create()
     submit_a(scene)
+    b = submit_b(scene)
+    close_deadline(scene)
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = services.award_decide(
+            actor=scene.lead_evaluator, challenge=scene.challenge, submission=b, reasons="r", summary="s"
+        )
+    partner = Partner.objects.get(organisation_number=scene.b_number)
+    assert partner.name == "Leverandør B AS"
+    assert partner.members.get().user == scene.b_member and partner.members.get().role == PartnerRole.ADMINISTRATOR
+    partnership = partner.partnerships.get(hub=scene.hub)
+    assert partnership.status == PartnershipStatus.APPROVED and partnership.decided_by == scene.lead_evaluator
+    assert PartnershipEvent.objects.filter(partnership=partnership, to_status=PartnershipStatus.APPROVED).exists()
+    b.refresh_from_db()
+    assert b.partner == partner
+    assert challenge.project is not None and challenge.project.lead_partner == partner
+    assert challenge.project.proposed_by == scene.b_member and not challenge.project.live
+
+
+def test_an_award_approves_a_waiting_application_but_not_a_rejected_partner():
+    from partners.models import PartnershipStatus
+    from tests.partners.factories import partner_create, partnership_create
+
+    scene = scene_create()
+    waiting = partner_create(administrator=scene.b_member, organisation_number=scene.b_number)
+    partnership_create(partner=waiting, hub=scene.hub, status=PartnershipStatus.APPLIED)
     b = submit_b(scene)
     close_deadline(scene)
     challenge = services.award_decide(
         actor=scene.lead_evaluator, challenge=scene.challenge, submission=b, reasons="r", summary="s"
     )
-    assert challenge.project is None
-    assert Challenge.objects.get(pk=challenge.pk).awarded_submission == b
+    assert waiting.partnerships.get(hub=scene.hub).status == PartnershipStatus.APPROVED
+    assert challenge.project is not None and challenge.project.lead_partner == waiting
+
+    other = scene_create()
+    rejected = partner_create(administrator=other.b_member, organisation_number=other.b_number)
+    partnership_create(partner=rejected, hub=other.hub, status=PartnershipStatus.REJECTED)
+    b = submit_b(other)
+    close_deadline(other)
+    challenge = services.award_decide(
+        actor=other.lead_evaluator, challenge=other.challenge, submission=b, reasons="r", summary="s"
+    )
+    assert challenge.project is None and challenge.awarded_submission == b
+    assert rejected.partnerships.get(hub=other.hub).status == PartnershipStatus.REJECTED
 
 
 def test_budget_range_must_make_sense():

@@ -1,6 +1,8 @@
-"""A municipality's need meets the market, in Bokmål: a published need, a question answered in
-public, two confidential solutions (supplier A cannot open B's), two evaluators scoring (one
-excluded from one solution by a conflict of interest), the award and the project it becomes.
+"""A municipality's need meets the market, in Bokmål: the municipality's person describes the need
+in the editor, adds a document and sends it for approval; the coordinator adds the evaluators and
+publishes it; then a question answered in public, two confidential solutions (supplier A cannot
+open B's), two evaluators scoring (one excluded from one solution by a conflict of interest), the
+award and the project it becomes.
 Every page passes axe at 1280 and 375 px without sideways scrolling.
 
 Elements are found by role, id and data attributes, not English text: the interface is Bokmål and
@@ -15,10 +17,12 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from challenges.models import Challenge, Phase
+from challenges.models import Challenge, Phase, Publication
+from goals.models import Goal
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import scene_create
 from tests.e2e.harness import assert_accessible
+from tests.partners.factories import member_add
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -92,11 +96,65 @@ def _evaluate(page, challenge, submission_id, *, conflict: bool, score: str = ""
     expect(page.locator("[data-testid=score-form] input[name^=score_]").first).to_have_value(score)
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _describe_and_publish(page, context, scene, url) -> Challenge:
+    """The editor: the municipality's person drafts, adds a document, sends it; a coordinator adds
+    the evaluators and publishes."""
+    drafter = member_add(scene.municipality).user
+    _as(context, drafter, url)
+    page.goto(f"{scene.hub.url}challenges/")
+    page.locator("[data-testid=new-challenge]").click()
+    form = page.locator("[data-testid=challenge-form]")
+    form.locator("#id_title").fill("Trygg skolevei om vinteren")
+    form.locator("#id_summary").fill("Barn skal gå trygt til skolen i mørket.")
+    form.locator("#id_need").fill("Mange barn går i **mørke** kryss.")
+    form.locator("#id_owner_unit").fill("Oppvekst")
+    form.locator("#id_owner_partner").select_option(str(scene.municipality.pk))
+    form.locator("#id_primary_goal").select_option(str(Goal.objects.get(number=11).pk))
+    deadline = timezone.localtime() + timedelta(days=14)
+    form.locator("#id_submission_deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("#id_requirements").fill("Virker i mørket\nKan brukes av barn")
+    form.locator("#id_criteria").fill("Kvalitet: 60\nPris: 40")
+    _check_at_both_widths(page)
+    page.locator("[data-testid=challenge-save]").click()
+    challenge = Challenge.objects.get(title="Trygg skolevei om vinteren")
+    page.wait_for_url(f"**{challenge.url}")
+    page.goto(f"{challenge.url}documents/")
+    upload = page.locator("[data-testid=document-form]")
+    upload.locator("#id_title").fill("Behovsbeskrivelse")
+    upload.locator("#id_file").set_input_files({"name": "behov.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    upload.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=documents] li")).to_have_count(1)
+    _check_at_both_widths(page)
+    page.goto(f"{challenge.url}approval/")
+    page.locator("[data-testid=submit-for-approval]").click()
+    expect(page.locator("[data-testid=publication]")).to_have_attribute("data-publication", "submitted")
+    _check_at_both_widths(page)
+
+    _as(context, scene.coordinator, url)
+    page.goto(f"{challenge.url}edit/")
+    page.locator("#id_evaluators").fill(f"{scene.lead_evaluator.email}\n{scene.evaluator.email}")
+    page.locator("[data-testid=challenge-save]").click()
+    page.wait_for_url(f"**{challenge.url}")
+    page.locator("[data-testid=approval-link]").click()
+    page.locator("[data-testid=approve-publish]").click()
+    page.wait_for_url(f"**{challenge.url}")
+    expect(page.locator("[data-testid=challenge-documents]")).to_contain_text("Behovsbeskrivelse")
+    challenge.refresh_from_db()
+    assert challenge.publication == Publication.PUBLISHED and challenge.evaluators.count() == 2
+    # The market dialogue opens (the phase form itself is used below, for the competition).
+    Challenge.objects.filter(pk=challenge.pk).update(phase=Phase.DIALOGUE)
+    challenge.refresh_from_db()
+    return challenge
+
+
 def test_a_need_goes_from_dialogue_to_an_awarded_project(page, context, live_asgi_server):
     scene = scene_create(phase=Phase.DIALOGUE)
-    challenge = scene.challenge
     conflicted = scene.evaluator
     url = live_asgi_server.url
+    challenge = _describe_and_publish(page, context, scene, url)
 
     # Anyone reads the need; the timeline marks the current phase.
     _as(context, None, url)
