@@ -1,8 +1,9 @@
 """Fictional challenges for the demo hub, added by ``seed_demo`` (``seed_demo_extend``, after the
 partners and projects demos: INSTALLED_APPS order).
 
-Two challenges: one in the market dialogue (with a published question and answer and a document,
-a one-page PDF written here), one awarded to
+Two challenges: one in the market dialogue (with a published question and answer, a document (a
+one-page PDF written here), a dialogue meeting that is an event of the hub, and a series of
+one-to-one meetings with one booked), one awarded to
 a demo partner, its project being one of the demo projects with outcomes, so the page shows the
 effect achieved. Written with the ORM rather than the services: demo data must not notify anyone.
 Idempotent: each challenge is looked up by slug in the hub. Everything says "fiktiv".
@@ -22,7 +23,9 @@ from challenges.models import (
     DecisionAction,
     DecisionLogEntry,
     Declaration,
+    DialogueMeeting,
     Evaluator,
+    MeetingSlot,
     Phase,
     PhaseDate,
     Publication,
@@ -30,11 +33,13 @@ from challenges.models import (
     Requirement,
     RequirementAnswer,
     Score,
+    SlotBooking,
+    SlotSeries,
     Submission,
 )
 from goals.models import Goal
 from partners.demo import CONTACT_EMAIL
-from partners.models import Partner, PartnershipStatus
+from partners.models import Partner, PartnerKind, PartnershipStatus
 
 DIALOGUE_SLUG = "trygg-skolevei-i-morketida"
 AWARDED_SLUG = "mindre-matsvinn-pa-sykehjemmene"
@@ -218,9 +223,74 @@ def _awarded(hub, coordinator, today):
     return challenge
 
 
+def _dialogue_meetings(hub, challenge, coordinator) -> None:
+    """A dialogue conference (an event of the hub) and six one-to-one meetings, one booked by the
+    first approved demo partner's contact. Each looked up before it is made."""
+    from events.models import OSLO, Event, EventKind, EventStatus
+
+    day = timezone.localtime(timezone.now(), OSLO).date()
+
+    def at(days, hour):
+        return datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time(hour), tzinfo=OSLO)
+
+    event, _created = Event.objects.get_or_create(
+        hub=hub,
+        title="Dialogkonferanse: trygg skolevei (fiktiv)",
+        defaults={
+            "kind": EventKind.MARKET_DIALOGUE,
+            "description": "Vi presenterer behovet og svarer på spørsmål. *Fiktive demodata.*",
+            "starts_at": at(14, 9),
+            "ends_at": at(14, 12),
+            "address": "Rådhuset, Torget 2 (fiktiv)",
+            "step_free_access": True,
+            "capacity": 40,
+            "status": EventStatus.PUBLISHED,
+            "published_at": timezone.now(),
+            "created_by": coordinator,
+        },
+    )
+    DialogueMeeting.objects.get_or_create(event=event, defaults={"challenge": challenge})
+    series, created = SlotSeries.objects.get_or_create(
+        challenge=challenge,
+        title="En-til-en-møter med leverandører (fiktiv)",
+        defaults={
+            "starts_at": at(21, 9),
+            "slot_minutes": 30,
+            "pause_minutes": 10,
+            "slot_count": 6,
+            "place": "Rådhuset, møterom 3 (fiktiv)",
+            "booking_closes_at": at(20, 9),
+            "created_by": coordinator,
+        },
+    )
+    if created:
+        step = datetime.timedelta(minutes=series.slot_minutes + series.pause_minutes)
+        MeetingSlot.objects.bulk_create(
+            MeetingSlot(series=series, starts_at=series.starts_at + n * step) for n in range(series.slot_count)
+        )
+    partner = (
+        Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)
+        .exclude(organisation_number="")
+        .exclude(kind=PartnerKind.PUBLIC_SECTOR)  # a supplier, not the buyer
+        .order_by("pk")
+        .first()
+    )
+    contact = get_user_model().objects.filter(email=CONTACT_EMAIL).first()
+    if partner is not None and contact is not None and not series.bookings.exists():
+        SlotBooking.objects.create(
+            slot=series.slots.order_by("starts_at")[1],
+            series=series,
+            booker=contact,
+            partner=partner,
+            organisation_number=partner.organisation_number,
+            organisation_name=partner.name,
+        )
+
+
 def seed_demo_extend(hub, stdout) -> None:
     coordinator = _coordinator(hub)
     today = timezone.localdate()
     dialogue = _dialogue(hub, coordinator, today)
+    _dialogue_meetings(hub, dialogue, coordinator)
     awarded = _awarded(hub, coordinator, today)
     stdout.write(f"Demo challenges: {dialogue.title}" + (f", {awarded.title}" if awarded else ""))

@@ -12,6 +12,7 @@ exposed in the API or feeds; ``challenges.permissions`` says who sees what.
 
 import re
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -383,3 +384,137 @@ class DecisionLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The decision log is append-only.")
+
+
+# --- Market dialogue: meetings and one-to-one slots (``challenges.dialogue``) --------------------
+
+
+class DialogueMeeting(models.Model):
+    """A dialogue conference of a challenge: an ``events`` event of the challenge's hub, whose page
+    and registration (capacity, waiting list) are the events app's."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="dialogue_meetings")
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="challenge_meeting")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("dialogue meeting")
+        verbose_name_plural = _("dialogue meetings")
+
+    def __str__(self):
+        return f"{self.challenge_id}: {self.event_id}"
+
+
+SLOT_MINUTES_MIN, SLOT_MINUTES_MAX = 10, 180
+SLOTS_MAX = 40
+
+
+class SlotSeries(models.Model):
+    """A row of one-to-one meeting slots of the same length (equal treatment of suppliers): made
+    once by a coordinator, each slot booked by at most one organisation, each organisation booking
+    at most one slot. After the meetings the coordinator publishes a summary."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="slot_series")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("first meeting starts"))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("length of each meeting (minutes)"),
+        validators=[MinValueValidator(SLOT_MINUTES_MIN), MaxValueValidator(SLOT_MINUTES_MAX)],
+    )
+    pause_minutes = models.PositiveSmallIntegerField(
+        _("pause between meetings (minutes)"), default=0, validators=[MaxValueValidator(120)]
+    )
+    slot_count = models.PositiveSmallIntegerField(
+        _("number of meetings"), validators=[MinValueValidator(1), MaxValueValidator(SLOTS_MAX)]
+    )
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    booking_closes_at = models.DateTimeField(
+        _("booking and cancelling close"),
+        help_text=_("The same for everyone; at the latest when the first meeting starts."),
+    )
+    summary = models.TextField(_("summary"), max_length=20_000, blank=True, help_text=_("Markdown."))
+    summary_published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("series of one-to-one meetings")
+        verbose_name_plural = _("series of one-to-one meetings")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if not self.place.strip() and not self.online_url:
+            errors["place"] = _("Give a place or an online link.")
+        if self.starts_at and self.booking_closes_at and self.booking_closes_at > self.starts_at:
+            errors["booking_closes_at"] = _("Booking must close at the latest when the first meeting starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def ends_at(self):
+        """When the last meeting ends."""
+        step = self.slot_minutes + self.pause_minutes
+        return self.starts_at + timedelta(minutes=step * (self.slot_count - 1) + self.slot_minutes)
+
+    @property
+    def booking_open(self) -> bool:
+        return timezone.now() < self.booking_closes_at
+
+    @property
+    def meetings_over(self) -> bool:
+        return timezone.now() >= self.ends_at
+
+    @property
+    def summary_published(self) -> bool:
+        return self.summary_published_at is not None
+
+
+class MeetingSlot(models.Model):
+    """One meeting of a series; its length is the series' (``slot_minutes``), never its own."""
+
+    series = models.ForeignKey(SlotSeries, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["series", "starts_at"], name="meeting_slot_unique_start")]
+
+    def __str__(self):
+        return f"{self.series_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.series.slot_minutes)
+
+
+class SlotBooking(models.Model):
+    """An organisation's booking of one slot. Confidential: who booked is seen by the challenge's
+    coordinators and evaluators and the booking organisation's people only. Cancelling deletes it."""
+
+    slot = models.OneToOneField(MeetingSlot, on_delete=models.CASCADE, related_name="booking")
+    series = models.ForeignKey(SlotSeries, on_delete=models.CASCADE, related_name="bookings")
+    booker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="challenge_slot_bookings"
+    )
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=9, validators=[validate_organisation_number]
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["slot__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "organisation_number"], name="one_slot_per_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_name} @ {self.slot_id}"

@@ -11,7 +11,17 @@ also one of the challenge's evaluators.
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
-from challenges.models import Challenge, Declaration, Evaluator, Phase, Publication, Question, Submission
+from challenges.models import (
+    Challenge,
+    Declaration,
+    Evaluator,
+    Phase,
+    Publication,
+    Question,
+    SlotBooking,
+    SlotSeries,
+    Submission,
+)
 from cms.permissions import is_hub_coordinator
 from discussions.permissions import has_verified_email
 from ideas.models import Idea
@@ -229,3 +239,58 @@ def can_decide_award(user: AnyUser, challenge: Challenge) -> bool:
 
 def can_see_award(user: AnyUser, challenge: Challenge) -> bool:
     return can_view_challenge(user, challenge) and challenge.awarded_submission_id is not None
+
+
+# --- Market dialogue: meetings and one-to-one slots ----------------------------------------------
+#
+# Who booked a slot is business-confidential (like a submission, a booking tells competitors who is
+# interested): seen by the challenge's coordinators and evaluators and the booking organisation's
+# people. Everyone else sees only how many slots are free and taken.
+
+
+def can_manage_dialogue(user: AnyUser, challenge: Challenge) -> bool:
+    """Attach dialogue meetings and create series of one-to-one slots: the hub's coordinators."""
+    return is_coordinator(user, challenge)
+
+
+def can_book_slot(user: AnyUser, series: SlotSeries) -> bool:
+    """A supplier with a verified account (for an organisation with a number), while booking is open.
+    The buyer's side (the hub's coordinators, the challenge's evaluators) does not book."""
+    challenge = series.challenge
+    return (
+        challenge.is_published
+        and series.booking_open
+        and has_verified_email(user)
+        and not is_coordinator(user, challenge)
+        and not is_evaluator(user, challenge)
+    )
+
+
+def is_booking_owner(user: AnyUser, booking: SlotBooking) -> bool:
+    """The booker or a colleague: a person of the booking's partner or of one with its number."""
+    if not _active(user):
+        return False
+    if booking.booker_id == user.pk:
+        return True
+    if booking.partner_id and PartnerMember.objects.filter(user=user, partner_id=booking.partner_id).exists():
+        return True
+    return booking.organisation_number in user_organisation_numbers(user)
+
+
+def can_cancel_booking(user: AnyUser, booking: SlotBooking) -> bool:
+    """The booking organisation, until booking closes (the same cut-off for everyone)."""
+    return is_booking_owner(user, booking) and booking.series.booking_open
+
+
+def can_see_bookings(user: AnyUser, challenge: Challenge) -> bool:
+    """Who booked every slot: the hub's coordinators and the challenge's evaluators."""
+    return is_coordinator(user, challenge) or is_evaluator(user, challenge)
+
+
+def can_see_booking(user: AnyUser, booking: SlotBooking) -> bool:
+    return can_see_bookings(user, booking.series.challenge) or is_booking_owner(user, booking)
+
+
+def can_publish_dialogue_summary(user: AnyUser, series: SlotSeries) -> bool:
+    """The hub's coordinators, once the last meeting of the series has ended."""
+    return is_coordinator(user, series.challenge) and series.meetings_over

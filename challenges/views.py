@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
-from challenges import permissions, selectors, services
+from challenges import dialogue_selectors, permissions, selectors, services
 from challenges.forms import (
     AnswerForm,
     AwardForm,
@@ -129,6 +129,7 @@ def challenge_detail(request, hub, slug, *, question_form=None, status=200):
         source_idea=challenge.source_idea if challenge.source_idea_id and not challenge.source_idea.is_hidden else None,
         award=challenge.awarded_submission if permissions.can_see_award(user, challenge) else None,
         outcomes=_outcomes(challenge.project),
+        dialogue=dialogue_selectors.challenge_dialogue(user, challenge),
     )
     return render(request, "challenges/challenge_detail.html", context, status=status)
 

@@ -45,3 +45,26 @@ def challenge_routes():
 @hooks.register("register_hub_section")
 def challenges_hub_section():
     return HubSection(_("Challenges"), "challenges/", order=40)
+
+
+@hooks.register("register_hub_routes")
+def challenge_dialogue_routes():
+    """The market dialogue's meetings and one-to-one slots (``challenges.dialogue_views``)."""
+    from challenges import dialogue_views
+
+    prefix = "challenges/<slug:slug>/dialogue/"
+    return [
+        path(f"{prefix}meetings/new/", dialogue_views.meeting_create, name="challenge_dialogue_meeting_new"),
+        path(f"{prefix}slots/new/", dialogue_views.series_create, name="challenge_dialogue_series_new"),
+        path(f"{prefix}slots/<int:series_id>/", dialogue_views.series_detail, name="challenge_dialogue_series"),
+        path(
+            f"{prefix}slots/<int:series_id>/cancel/",
+            dialogue_views.booking_cancel,
+            name="challenge_dialogue_booking_cancel",
+        ),
+        path(
+            f"{prefix}slots/<int:series_id>/summary/",
+            dialogue_views.summary_publish,
+            name="challenge_dialogue_summary",
+        ),
+    ]

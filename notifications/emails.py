@@ -441,6 +441,13 @@ def _challenge_text(n: Notification) -> str:
         if data.get("reasons"):
             text += " " + _("Reasons: %(reasons)s") % {"reasons": data["reasons"]}
         return text
+    if subject == "meeting":
+        return _("A dialogue meeting for the challenge “%(title)s”: %(meeting)s") % {
+            "title": title,
+            "meeting": data.get("meeting", ""),
+        }
+    if subject == "summary":
+        return _("The summary of the one-to-one meetings on “%(title)s” is published") % {"title": title}
     return _("News about the challenge “%(title)s”") % {"title": title}
 
 

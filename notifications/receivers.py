@@ -155,6 +155,16 @@ def challenge_awarded(sender, challenge, **kwargs) -> None:
     tasks.challenge_award_fanout.enqueue(challenge.pk)
 
 
+@_logged
+def challenge_dialogue_meeting_announced(sender, meeting, **kwargs) -> None:
+    tasks.challenge_meeting_fanout.enqueue(meeting.pk)
+
+
+@_logged
+def challenge_dialogue_summary_published(sender, series, **kwargs) -> None:
+    tasks.challenge_dialogue_summary_fanout.enqueue(series.pk)
+
+
 def connect() -> None:
     """Called once from ``NotificationsConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
     from challenges import events as challenge_events
@@ -185,5 +195,7 @@ def connect() -> None:
         (challenge_events.challenge_phase_changed, challenge_phase_changed),
         (challenge_events.question_published, challenge_question_published),
         (challenge_events.challenge_awarded, challenge_awarded),
+        (challenge_events.dialogue_meeting_announced, challenge_dialogue_meeting_announced),
+        (challenge_events.dialogue_summary_published, challenge_dialogue_summary_published),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications_{receiver.__name__}")

@@ -21,7 +21,10 @@ What the ``data`` of each kind holds (the texts are written from it in the reade
   or ``{"subject": "partnership", "status": PartnershipStatus, "reason": text}`` (``partner`` set)
 - challenge: ``{"subject": "phase", "title": t, "phase": p}``, ``{"subject": "answer", "title": t}``,
   ``{"subject": "won", "title": t}`` or ``{"subject": "result", "title": t, "total": "7.20" | None,
-  "criteria": [[name, "7.00"], ...], "reasons": text}`` (a submitter's own scores, to them alone)
+  "criteria": [[name, "7.00"], ...], "reasons": text}`` (a submitter's own scores, to them alone),
+  ``{"subject": "meeting", "title": t, "meeting": event title, "starts_at": ISO 8601}`` (a dialogue
+  meeting announced) or ``{"subject": "summary", "title": t, "series": series title}`` (the summary
+  of one-to-one meetings published)
 - new_event, event_reminder: ``{"event_id": id, "title": text, "starts_at": ISO 8601}`` (``hub`` and,
   for a project's event, ``project`` set)
 - event_registration: the same and ``"subject": "promoted" | "cancelled"`` (a seat from the waiting
@@ -504,3 +507,49 @@ def challenge_award_fanout(challenge_id: int) -> int:
                 )
             )
     return written
+
+
+@task()
+def challenge_meeting_fanout(meeting_id: int) -> int:
+    """A dialogue meeting announced: the challenge's followers, if both are still public."""
+    from challenges.models import DialogueMeeting
+    from events.models import EventStatus
+
+    meeting = DialogueMeeting.objects.select_related("challenge__hub", "event").filter(pk=meeting_id).first()
+    if meeting is None or not meeting.challenge.is_published or meeting.event.status != EventStatus.PUBLISHED:
+        return 0
+    challenge, event = meeting.challenge, meeting.event
+    return len(
+        services.notify(
+            kind=EventKind.CHALLENGE,
+            recipient_ids=_challenge_followers(challenge),
+            hub_id=challenge.hub_id,
+            url=f"{challenge.url}#dialogue",
+            data={
+                "subject": "meeting",
+                "title": challenge.title,
+                "meeting": event.title,
+                "starts_at": event.starts_at.isoformat(),
+            },
+        )
+    )
+
+
+@task()
+def challenge_dialogue_summary_fanout(series_id: int) -> int:
+    """The summary of a series of one-to-one meetings, published: the challenge's followers."""
+    from challenges.models import SlotSeries
+
+    series = SlotSeries.objects.select_related("challenge__hub").filter(pk=series_id).first()
+    if series is None or not series.summary_published or not series.challenge.is_published:
+        return 0
+    challenge = series.challenge
+    return len(
+        services.notify(
+            kind=EventKind.CHALLENGE,
+            recipient_ids=_challenge_followers(challenge),
+            hub_id=challenge.hub_id,
+            url=f"{challenge.url}#dialogue",
+            data={"subject": "summary", "title": challenge.title, "series": series.title},
+        )
+    )

@@ -17,9 +17,11 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from challenges.models import Challenge, Phase, Publication
+from challenges.models import Challenge, Phase, Publication, SlotSeries
+from events.models import OSLO
 from goals.models import Goal
 from tests.accounts.factories import UserFactory
+from tests.challenges.dialogue_factories import meetings_over
 from tests.challenges.factories import scene_create
 from tests.e2e.harness import assert_accessible
 from tests.partners.factories import member_add
@@ -150,6 +152,59 @@ def _describe_and_publish(page, context, scene, url) -> Challenge:
     return challenge
 
 
+def _dialogue_meetings(page, context, scene, challenge, url) -> None:
+    """The market dialogue's meetings: the coordinator announces a dialogue meeting (an event of the
+    hub) and three one-to-one meetings of equal length; supplier B books one with its organisation
+    number (A sees only that one is taken); after the meetings the summary is published."""
+    start = timezone.localtime(timezone.now() + timedelta(days=3), OSLO).replace(second=0, microsecond=0)
+    _as(context, scene.coordinator, url)
+    page.goto(challenge.url)
+    page.locator("[data-testid=meeting-new]").click()
+    form = page.locator("[data-testid=meeting-form]")
+    form.locator("#id_title").fill("Dialogkonferanse")
+    form.locator("#id_starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("#id_ends_at").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    form.locator("#id_address").fill("Rådhuset")
+    _check_at_both_widths(page)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=dialogue-meetings] [data-testid=meeting-link]")).to_have_count(1)
+    page.locator("[data-testid=series-new]").click()
+    form = page.locator("[data-testid=series-form]")
+    form.locator("#id_title").fill("En-til-en-møter")
+    form.locator("#id_starts_at").fill((start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    form.locator("#id_slot_minutes").fill("30")
+    form.locator("#id_slot_count").fill("3")
+    form.locator("#id_place").fill("Rådhuset, rom 2")
+    _check_at_both_widths(page)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/dialogue/slots/\d+/$"))
+    series_url = page.url
+
+    _as(context, scene.b_member, url)
+    page.goto(series_url)
+    booking = page.locator("[data-testid=booking-form]")
+    booking.locator("input[name=slot]").nth(1).check()
+    booking.locator("#id_organisation_number").fill(scene.b_number)
+    booking.locator("#id_organisation_name").fill("Leverandør B AS")
+    booking.locator("[data-testid=booking-save]").click()
+    expect(page.locator("[data-testid=own-booking]")).to_contain_text("Leverandør B AS")
+    _check_at_both_widths(page)
+    _as(context, scene.a_member, url)
+    page.goto(series_url)
+    expect(page.locator("[data-testid=slot-counts]")).to_have_attribute("data-taken", "1")
+    expect(page.locator("body")).not_to_contain_text("Leverandør B AS")
+
+    # The meetings are held; the coordinator publishes the summary on the challenge page.
+    meetings_over(SlotSeries.objects.get(challenge=challenge))
+    _as(context, scene.coordinator, url)
+    page.goto(series_url)
+    page.locator("[data-testid=summary-link]").click()
+    page.locator("#id_summary").fill("Tre møter. **Lys** og synlighet var tema.")
+    _check_at_both_widths(page)
+    page.locator("[data-testid=summary-save]").click()
+    expect(page.locator("[data-testid=dialogue-summary] strong")).to_have_text("Lys")
+
+
 def test_a_need_goes_from_dialogue_to_an_awarded_project(page, context, live_asgi_server):
     scene = scene_create(phase=Phase.DIALOGUE)
     conflicted = scene.evaluator
@@ -185,6 +240,10 @@ def test_a_need_goes_from_dialogue_to_an_awarded_project(page, context, live_asg
     _check_at_both_widths(page)
     page.locator("[data-testid=answer-form] button[type=submit]").click()
     expect(page.locator('[data-testid=questions] [data-published="true"]')).to_contain_text("Tolv kryss")
+
+    # Dialogue meetings and one-to-one meetings, with the summary afterwards.
+    _dialogue_meetings(page, context, scene, challenge, url)
+
     page.locator("[data-testid=manage-link]").click()
     page.locator("[data-testid=phase-form] select").select_option("competition")
     _check_at_both_widths(page)
