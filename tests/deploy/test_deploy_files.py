@@ -111,7 +111,12 @@ def test_the_web_unit_runs_uvicorn_on_the_sockets_nginx_proxies_to():
     command = service["ExecStart"].split()
     assert command[:2] == ["/srv/dugnad/app/.venv/bin/uvicorn", "hub.asgi:application"]
     arguments = " ".join(command[2:])
-    for flag in ("--proxy-headers", "--ws-per-message-deflate false", "--no-access-log", "--forwarded-allow-ips=*"):
+    flags = ("--proxy-headers", "--ws-per-message-deflate false", "--no-access-log", "--forwarded-allow-ips=*")
+    # A deploy's SIGTERM drains the process (sockets closed with 1012) within systemd's stop timeout.
+    assert int(re.search(r"--timeout-graceful-shutdown (\d+)", " ".join(command)).group(1)) < int(
+        service["TimeoutStopSec"]
+    )
+    for flag in flags:
         assert flag in arguments
     assert "--uds /run/dugnad/web-%i.sock" in arguments
     sockets = re.findall(r"server unix:/run/dugnad/web-(\d+)\.sock;", SITE.read_text())
