@@ -8,6 +8,7 @@ unknown path, 405, 500). Query parameters a view does not know are refused, neve
 
 import inspect
 import logging
+import re
 from datetime import UTC, datetime
 from functools import wraps
 
@@ -36,6 +37,8 @@ from partners.models import PartnerKind
 from projects.models import ProjectStatus
 
 logger = logging.getLogger(__name__)
+# What an ``updated_since`` must start with: an ISO 8601 date.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 MAX_ID = 2**31 - 1
 TARGET_CODE_PATTERN = r"^[0-9]{1,2}\.[0-9a-z]{1,2}$"
@@ -135,6 +138,11 @@ def known_parameters(view):
                 f"Give each query parameter once: {', '.join(repeated)}",
                 [{"parameter": name, "message": "Given more than once"} for name in repeated],
             )
+        since = request.GET.get("updated_since")
+        if since is not None and not ISO_DATE.match(since):
+            # Pydantic would take a bare number as a Unix timestamp; the schema promises ISO 8601.
+            detail = [{"parameter": "updated_since", "message": "Give a date and time, e.g. 2026-01-01T00:00:00Z"}]
+            raise ApiError(400, "invalid_parameter", "Invalid value for: updated_since", detail)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -120,6 +120,10 @@ def test_unknown_and_invalid_parameters_are_refused_with_a_json_error(client, sc
     assert response.json()["error"]["details"][0]["parameter"] == "goal"
     assert get(client, "projects?cursor=abc").status_code == 400
     assert get(client, "projects?goal=7&goal=13").status_code == 400
+    # A bare number is not an ISO 8601 time (Pydantic alone would read it as a Unix timestamp).
+    response = get(client, "hubs?updated_since=9")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["parameter"] == "updated_since"
 
 
 @pytest.mark.parametrize(
