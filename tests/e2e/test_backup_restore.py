@@ -1,4 +1,4 @@
-"""Backup and restore (issue 18): the demo data backed up with ``manage.py backup``, restored with
+"""Backup and restore: the demo data backed up with ``manage.py backup``, restored with
 ``manage.py restore`` into a fresh database of the private PostgreSQL cluster and a fresh media
 folder, then served by a second server: the same pages, API answers and media files as the original.
 """

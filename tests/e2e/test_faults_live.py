@@ -1,4 +1,4 @@
-"""Faults of the live protocol (issue #18, faults 1–3): real processes, broken on purpose.
+"""Faults of the live protocol: real processes, broken on purpose.
 
 Two uvicorn processes share a database and a Redis of the module's own (a private
 ``redis-server`` on a free port, because one scenario stops it). 200 websocket clients on one
@@ -34,10 +34,8 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-import redis
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
@@ -45,6 +43,8 @@ from discussions.models import Comment, Thread
 from tests.discussions.factories import thread_scene_create
 from tests.discussions.live_client import session_cookie
 from tests.e2e.harness import BASE_DIR, SERVER_START_SECONDS, LiveServer, comment_post_http
+from tests.polling import poll_until
+from tests.redis_server import PrivateRedis
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -65,55 +65,7 @@ STOP_DEADLINE = 20
 GRACEFUL_SHUTDOWN_SECONDS = 10
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _until(condition, deadline: float, message, interval: float = 0.05):
-    """Poll ``condition()`` until it is true (returned) or ``deadline`` seconds have passed (fail)."""
-    end = time.monotonic() + deadline
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() >= end:
-            pytest.fail(message() if callable(message) else message)
-        time.sleep(interval)
-
-
 # --- Processes --------------------------------------------------------------------------------------
-
-
-class PrivateRedis:
-    """A ``redis-server`` of our own on a free port, without persistence: stopped and started again
-    it comes back empty, as a restarted Redis without a dump does."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        command += ["--dir", str(self.root), "--loglevel", "warning"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-
-        def answers() -> bool:
-            try:
-                return client.ping()
-            except redis.RedisError:
-                return False
-
-        _until(answers, SERVER_START_SECONDS, "The private Redis did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(STOP_DEADLINE)
 
 
 class WebProcess(LiveServer):
@@ -161,7 +113,9 @@ class WebProcess(LiveServer):
             except OSError:
                 return False
 
-        _until(ready, SERVER_START_SECONDS, lambda: f"The server did not become healthy:\n{self.log()[-5000:]}", 0.1)
+        poll_until(
+            ready, SERVER_START_SECONDS, lambda: f"The server did not become healthy:\n{self.log()[-5000:]}", 0.1
+        )
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -436,7 +390,7 @@ class Scene:
 
 
 def _wait_for_posts(poster: Poster, count: int) -> None:
-    _until(lambda: len(poster.succeeded()) >= count, CATCH_UP_DEADLINE, lambda: f"Posting stalled: {poster.posts}")
+    poll_until(lambda: len(poster.succeeded()) >= count, CATCH_UP_DEADLINE, lambda: f"Posting stalled: {poster.posts}")
 
 
 def _assert_everyone_holds_everything(scene: Scene, processes: list[WebProcess]) -> None:
@@ -447,7 +401,7 @@ def _assert_everyone_holds_everything(scene: Scene, processes: list[WebProcess])
     posted = {post.id for post in scene.poster.succeeded()}
     # Every comment the poster was told about is in the database (nothing acknowledged was lost).
     assert posted <= set(truth)
-    _until(
+    poll_until(
         lambda: not scene.clients.behind(thread.last_seq),
         CATCH_UP_DEADLINE,
         lambda: (
@@ -475,7 +429,7 @@ class _Scenario:
         thread = scene.thread
         thread.refresh_from_db()
         self.clients = Clients(self.processes, thread.pk, thread.last_seq).__enter__()
-        _until(
+        poll_until(
             self.clients.all_live,
             CONNECT_DEADLINE,
             lambda: f"{sum(not c.live for c in self.clients.clients)} of {CLIENTS} clients did not go live",
@@ -496,7 +450,7 @@ def test_a_web_process_killed_its_clients_resume_on_the_other(running):
         on_a = [client for client in scene.clients.clients if client.server == 0]
         a.kill()
         # Every client of A finds B and resumes there, while comments keep coming.
-        _until(
+        poll_until(
             lambda: all(client.live and client.server == 1 for client in on_a),
             CATCH_UP_DEADLINE,
             lambda: f"{sum(not (c.live and c.server == 1) for c in on_a)} clients of A did not resume on B",
@@ -519,14 +473,16 @@ def test_a_graceful_restart_of_each_process_in_turn_loses_nothing(running):
             terminated_at = time.monotonic()
             process.process.send_signal(signal.SIGTERM)
             # While it drains and until it has gone, it takes no new connection.
-            refused = _until(process.refuses_connections, STOP_DEADLINE, "A stopping process still took connections")
+            refused = poll_until(
+                process.refuses_connections, STOP_DEADLINE, "A stopping process still took connections"
+            )
             assert refused
             process.process.wait(STOP_DEADLINE)
             # uvicorn raises the signal again once it has shut down, so the exit says what stopped it.
             assert process.process.returncode in (0, -signal.SIGTERM), process.log()[-3000:]
             assert "timeout graceful shutdown exceeded" not in process.log()
             # Its sockets were told "service restart" and resumed on the other process.
-            _until(
+            poll_until(
                 lambda: all(client.live and client.server == 1 - index for client in on_it),  # noqa: B023
                 CATCH_UP_DEADLINE,
                 f"clients did not resume on {other.url}",
@@ -568,7 +524,7 @@ def test_redis_away_for_five_seconds_posting_goes_on_and_sockets_resync(running,
         assert followed, "No comment posted while Redis was away reached every client before it came back"
         # Posting went on while Redis was away.
         assert len(scene.poster.succeeded()) > posted_before + 10
-        _until(lambda: all(process.healthz() == 200 for process in web), CATCH_UP_DEADLINE, "/healthz stayed 503")
+        poll_until(lambda: all(process.healthz() == 200 for process in web), CATCH_UP_DEADLINE, "/healthz stayed 503")
         posted = len(scene.poster.succeeded())
         _wait_for_posts(scene.poster, posted + 3)
         _assert_everyone_holds_everything(scene, web)

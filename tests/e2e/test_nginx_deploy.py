@@ -38,6 +38,7 @@ from tests.deploy.rendering import SYSTEMD_DIR, nginx_main, nginx_site
 from tests.discussions.factories import commenter_create, thread_scene_create
 from tests.discussions.live_client import session_cookie
 from tests.e2e.harness import AXE_SOURCE, BASE_DIR, assert_accessible, database_url_for_tests
+from tests.polling import poll_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -84,17 +85,7 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 
 
 def _wait_until(condition, what: str, seconds: float = START_SECONDS):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            result = condition()
-        except OSError:
-            result = None
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}")
-        time.sleep(0.1)
+    return poll_until(condition, seconds, f"Timed out waiting for {what}", interval=0.1)
 
 
 def _healthy(path: Path) -> bool:

@@ -6,7 +6,6 @@ on the other; each process's log lines are JSON carrying the request's id.
 """
 
 import json
-import time
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
@@ -16,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from websockets.sync.client import connect
 
 from tests.e2e.harness import LiveServer
+from tests.polling import poll_until
 
 TOKEN = "e2e-metrics-token-0123456789"
 TIMEOUT = 10
@@ -97,10 +97,8 @@ def test_metrics_add_up_both_processes_and_count_an_open_websocket(two_servers):
 
     assert during[HEALTHZ] == before + 5
     assert during[PING_SOCKETS] == 1
-    deadline = time.monotonic() + TIMEOUT
-    while _metrics(a).get(PING_SOCKETS) != 0:
-        assert time.monotonic() < deadline, "the closed socket is still counted"
-        time.sleep(0.05)  # polling until B's consumer has ended
+    # B's consumer ends a moment after the client's close: ask A's /metrics until it has.
+    poll_until(lambda: _metrics(a).get(PING_SOCKETS) == 0, TIMEOUT, "the closed socket is still counted")
 
 
 def test_each_process_writes_json_lines_with_the_request_id(two_servers):
@@ -109,13 +107,9 @@ def test_each_process_writes_json_lines_with_the_request_id(two_servers):
             _get(server, "/no-such-page/", {"X-Request-ID": request_id})
         assert refused.value.code == 404
         assert refused.value.headers["X-Request-ID"] == request_id
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
-            mine = [line for line in lines if line["request_id"] == request_id]
-            if {line["logger"] for line in mine} >= {"dugnad.access", "django.request"}:
-                break
-            assert time.monotonic() < deadline, server.log()[-3000:]
-            time.sleep(0.05)  # polling the log file
+        # Both lines are written (and flushed) before the response is sent.
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+        mine = [line for line in lines if line["request_id"] == request_id]
+        assert {line["logger"] for line in mine} >= {"dugnad.access", "django.request"}, server.log()[-3000:]
         access = next(line for line in mine if line["logger"] == "dugnad.access")
         assert (access["method"], access["path"], access["status"]) == ("GET", "/no-such-page/", 404)
