@@ -426,8 +426,18 @@ def idea_fanout(idea_id: int, event: str, actor_id: int | None) -> int:
 # --- Challenges -----------------------------------------------------------------------------------
 
 
-def _challenge_followers(challenge) -> list[int]:
-    return list(challenge.follows.values_list("user_id", flat=True))
+def _tell_challenge_followers(challenge, *, anchor: str = "", **data) -> int:
+    """One ``CHALLENGE`` notification for each follower of ``challenge``; how many were made."""
+    followers = list(challenge.follows.values_list("user_id", flat=True))
+    return len(
+        services.notify(
+            kind=EventKind.CHALLENGE,
+            recipient_ids=followers,
+            hub_id=challenge.hub_id,
+            url=f"{challenge.url}{anchor}",
+            data={"title": challenge.title, **data},
+        )
+    )
 
 
 @task()
@@ -438,15 +448,7 @@ def challenge_phase_fanout(challenge_id: int, phase: str) -> int:
     challenge = Challenge.objects.select_related("hub").filter(pk=challenge_id).first()
     if challenge is None or not challenge.is_published or challenge.phase != phase:
         return 0
-    return len(
-        services.notify(
-            kind=EventKind.CHALLENGE,
-            recipient_ids=_challenge_followers(challenge),
-            hub_id=challenge.hub_id,
-            url=challenge.url,
-            data={"subject": "phase", "title": challenge.title, "phase": phase},
-        )
-    )
+    return _tell_challenge_followers(challenge, subject="phase", phase=phase)
 
 
 @task()
@@ -457,16 +459,7 @@ def challenge_answer_fanout(question_id: int) -> int:
     question = Question.objects.select_related("challenge__hub").filter(pk=question_id).first()
     if question is None or not question.is_published or not question.challenge.is_published:
         return 0
-    challenge = question.challenge
-    return len(
-        services.notify(
-            kind=EventKind.CHALLENGE,
-            recipient_ids=_challenge_followers(challenge),
-            hub_id=challenge.hub_id,
-            url=f"{challenge.url}#questions",
-            data={"subject": "answer", "title": challenge.title},
-        )
-    )
+    return _tell_challenge_followers(question.challenge, anchor="#questions", subject="answer")
 
 
 @task()
@@ -519,19 +512,8 @@ def challenge_meeting_fanout(meeting_id: int) -> int:
     if meeting is None or not meeting.challenge.is_published or meeting.event.status != EventStatus.PUBLISHED:
         return 0
     challenge, event = meeting.challenge, meeting.event
-    return len(
-        services.notify(
-            kind=EventKind.CHALLENGE,
-            recipient_ids=_challenge_followers(challenge),
-            hub_id=challenge.hub_id,
-            url=f"{challenge.url}#dialogue",
-            data={
-                "subject": "meeting",
-                "title": challenge.title,
-                "meeting": event.title,
-                "starts_at": event.starts_at.isoformat(),
-            },
-        )
+    return _tell_challenge_followers(
+        challenge, anchor="#dialogue", subject="meeting", meeting=event.title, starts_at=event.starts_at.isoformat()
     )
 
 
@@ -543,13 +525,4 @@ def challenge_dialogue_summary_fanout(series_id: int) -> int:
     series = SlotSeries.objects.select_related("challenge__hub").filter(pk=series_id).first()
     if series is None or not series.summary_published or not series.challenge.is_published:
         return 0
-    challenge = series.challenge
-    return len(
-        services.notify(
-            kind=EventKind.CHALLENGE,
-            recipient_ids=_challenge_followers(challenge),
-            hub_id=challenge.hub_id,
-            url=f"{challenge.url}#dialogue",
-            data={"subject": "summary", "title": challenge.title, "series": series.title},
-        )
-    )
+    return _tell_challenge_followers(series.challenge, anchor="#dialogue", subject="summary", series=series.title)
