@@ -94,7 +94,7 @@ test: install lint
 bench: install
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
-# Pictures of the key pages at 1280 and 375 px from fresh demo data, into docs/gallery/ (with a README).
+# Pictures of the key pages at 1280 and 375 px from fresh demo data, into docs/screenshots/ (with a README).
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
 

@@ -1,12 +1,15 @@
-"""``make screenshots``: pictures of the key pages at 1280 and 375 px, in Bokmål, for docs/gallery/.
+"""``make screenshots``: pictures of the key pages at 1280 and 375 px, in Bokmål, for docs/screenshots/.
 
 A fresh SQLite database in a temporary folder is migrated and filled by ``seed_demo``; the site is
 served by uvicorn (``hub.settings.dev``, page cache off) and Chromium (``/usr/bin/chromium``,
-through Playwright) visits each page. A page that answers 404 (a feature not built yet) is
-skipped with a notice. The pictures are PNGs at device scale 1; at 375 px the whole page is taken,
-at 1280 px the first screen, so the files stay small. ``docs/gallery/README.md`` lists them.
+through Playwright) visits each page, as an anonymous visitor unless the page is one only a
+logged-in role sees (then as the demo's coordinator, whose documented password exists under DEBUG).
+A few pages are also taken in the dark colour scheme. A page that answers 404 (a feature not built
+yet) is skipped with a notice. The pictures are PNGs at device scale 1; at 375 px the whole page is
+taken, at 1280 px the first screen, so the files stay small. ``docs/screenshots/README.md`` lists
+them; the project's README shows a few.
 
-Run from the repository: ``.venv/bin/python scripts/screenshots.py [--out docs/gallery]``.
+Run from the repository: ``.venv/bin/python scripts/screenshots.py [--out docs/screenshots]``.
 """
 
 import argparse
@@ -28,9 +31,10 @@ WIDTHS = ((1280, 800), (375, 740))
 FIND_PAGES = """
 import json
 from challenges.models import Challenge
+from cms.demo_logins import CMS_LOGINS, COORDINATOR_EMAIL
 from cms.models import HubPage
 from consultations.models import Consultation
-from discussions.models import ForumIndexPage
+from discussions.models import ForumIndexPage, Thread
 from events.models import Event
 from ideas.models import Idea
 from indicators.models import Indicator
@@ -44,6 +48,7 @@ directory = PartnerIndexPage.objects.child_of(hub).live().first()
 partner = Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED)\
     .exclude(logo=None).order_by("name").first() or Partner.objects.filter(partnerships__hub=hub).first()
 forum = ForumIndexPage.objects.child_of(hub).live().first()
+topic = Thread.objects.filter(hub=hub, project=None).order_by("-last_seq", "pk").first() if forum else None
 indicator = Indicator.objects.filter(hub=hub, code="FORNYBAR").first() or Indicator.objects.filter(hub=hub).first()
 event = Event.objects.filter(hub=hub).order_by("starts_at").first()
 idea = Idea.objects.filter(hub=hub, hidden_at=None).order_by("pk").first()
@@ -53,11 +58,13 @@ print(json.dumps({
     "hub": hub.url, "hub_id": hub.pk, "projects": index.url, "project": project.url,
     "directory": directory.url, "partner": f"{directory.url}{partner.slug}/" if partner else None,
     "forum": forum.url if forum else None,
+    "topic": f"{forum.url}{topic.pk}/" if topic else None,
     "indicator": indicator.get_absolute_url() if indicator else None,
     "event": f"{hub.url}events/{event.pk}/" if event else None,
     "idea": f"{hub.url}ideas/{idea.pk}/" if idea else None,
     "consultation": f"{hub.url}consultations/{consultation.pk}/" if consultation else None,
     "challenge": f"{hub.url}challenges/{challenge.slug}/" if challenge else None,
+    "coordinator": [(login.email, login.password) for login in CMS_LOGINS if login.email == COORDINATOR_EMAIL][0],
 }))
 """
 
@@ -88,6 +95,12 @@ def _manage(env: dict, *args: str) -> str:
     return result.stdout
 
 
+# Pages taken as the demo's coordinator (the others are taken logged out).
+AS_COORDINATOR = frozenset({"admin-dashboard", "project-logged-in"})
+# Pages also taken in the dark colour scheme (the visitor's system preference), as ``<name>-dark``.
+DARK = frozenset({"home", "hub", "project"})
+
+
 def _pages(urls: dict) -> list[tuple[str, str, str]]:
     """(file name, title, path) of every page to take; ``share-dialog`` opens the dialog first."""
     pages = [
@@ -98,6 +111,7 @@ def _pages(urls: dict) -> list[tuple[str, str, str]]:
         ("partner-directory", "Partner directory", urls["directory"]),
         ("partner", "A partner", urls["partner"]),
         ("forum", "Forum", urls["forum"]),
+        ("discussion", "A discussion in the forum", urls["topic"]),
         ("goal", "A goal (7)", "/goals/7/"),
         ("dashboard", "A hub's SDG dashboard", f"{urls['hub']}dashboard/"),
         ("dashboard-comparison", "The hubs side by side", "/dashboard/"),
@@ -115,6 +129,8 @@ def _pages(urls: dict) -> list[tuple[str, str, str]]:
         ("api-docs", "API documentation", "/api/v1/docs"),
         ("embed", "The embed (as another website frames it)", f"/embed/{urls['hub_id']}/"),
         ("share-dialog", "The share / embed dialog", urls["projects"]),
+        ("project-logged-in", "A project, as its hub's coordinator sees it", urls["project"]),
+        ("admin-dashboard", "The coordinator's admin dashboard", "/admin/"),
     ]
     return [(name, title, path) for name, title, path in pages if path]
 
@@ -128,20 +144,45 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
+def _coordinator_state(browser, base_url: str, login: list[str]) -> dict:
+    """The cookies of the demo coordinator's session, logged in through the log-in page."""
+    email, password = login
+    context = browser.new_context(base_url=base_url, locale="nb-NO")
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form:has(input[name=password]) [type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+def _variants(name: str) -> list[tuple[str, str]]:
+    """(file name suffix, colour scheme) of the pictures to take of a page."""
+    return [("", "light"), ("-dark", "dark")] if name in DARK else [("", "light")]
+
+
 def take(base_url: str, urls: dict, out: Path) -> list[tuple[str, str, str, list[str]]]:
     from playwright.sync_api import sync_playwright
 
     taken = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        coordinator = _coordinator_state(browser, base_url, urls["coordinator"])
         for name, title, path in _pages(urls):
             files = []
-            for width, height in WIDTHS:
+            for (width, height), (suffix, scheme) in (
+                (size, variant) for variant in _variants(name) for size in WIDTHS
+            ):
                 context = browser.new_context(
                     base_url=base_url,
                     viewport={"width": width, "height": height},
                     device_scale_factor=1,
                     locale="nb-NO",
+                    color_scheme=scheme,
+                    storage_state=coordinator if name in AS_COORDINATOR else None,
                 )
                 page = context.new_page()
                 response = page.goto(path)
@@ -155,7 +196,7 @@ def take(base_url: str, urls: dict, out: Path) -> list[tuple[str, str, str, list
                     page.wait_for_function(
                         "() => Promise.all(document.getAnimations().map((animation) => animation.finished))"
                     )
-                file_name = f"{name}-{width}.png"
+                file_name = f"{name}-{width}{suffix}.png"
                 page.screenshot(path=out / file_name, full_page=width < 600 and name != "share-dialog")
                 shrink(out / file_name)
                 files.append(file_name)
@@ -168,13 +209,14 @@ def take(base_url: str, urls: dict, out: Path) -> list[tuple[str, str, str, list
 
 def write_readme(out: Path, taken) -> None:
     lines = [
-        "# Screenshot gallery",
+        "# Screenshots",
         "",
         "Made by `make screenshots` (`scripts/screenshots.py`) from the demo data (`seed_demo`), in Bokmål,",
-        "at 1280 px (first screen) and 375 px (whole page). Pages that did not exist yet were skipped.",
+        "at 1280 px (first screen) and 375 px (whole page), logged out unless the title says otherwise;",
+        "files ending in `-dark` show the dark colour scheme. Pages that did not exist yet were skipped.",
         "",
-        "| Page | Address | 1280 px | 375 px |",
-        "| --- | --- | --- | --- |",
+        "| Page | Address | Pictures |",
+        "| --- | --- | --- |",
     ]
     for _name, title, path, files in taken:
         cells = " | ".join(f"[{file}]({file})" for file in files)
@@ -184,10 +226,10 @@ def write_readme(out: Path, taken) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(BASE_DIR / "docs" / "gallery"))
+    parser.add_argument("--out", default=str(BASE_DIR / "docs" / "screenshots"))
     out = Path(parser.parse_args().out)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dugnad-gallery-") as var_dir:
+    with tempfile.TemporaryDirectory(prefix="dugnad-screenshots-") as var_dir:
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
         env = {
