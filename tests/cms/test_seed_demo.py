@@ -41,6 +41,7 @@ def test_seed_demo_twice_creates_everything_once_and_the_pages_answer(client):
     assert _counts() == first
     site = Site.objects.get(is_default_site=True)
     assert isinstance(site.root_page.specific, HomePage)
+    assert site.site_name == "Dugnad", "Wagtail's nameless first site is named"
     assert not Page.objects.filter(depth=2, content_type__model="page").exists(), "welcome page removed"
     hub = HubPage.objects.get()
     assert hub.default_language == "nb"

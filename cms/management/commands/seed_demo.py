@@ -168,7 +168,9 @@ class Command(BaseCommand):
             )
         else:
             site.root_page = home
-            site.save(update_fields=["root_page"])
+            # Wagtail's own first site has no name, and the admin's dashboard then shows "localhost".
+            site.site_name = site.site_name or "Dugnad"
+            site.save(update_fields=["root_page", "site_name"])
         # Only Wagtail's bare welcome page goes; a real page that happened to be the root stays.
         if old_root is not None and old_root.pk != home.pk and old_root.specific_class is Page:
             old_root.delete()
