@@ -155,6 +155,7 @@ def message_text(message: Message) -> str:
 
 
 COLOR_SCHEMES = ("dark", "light")
+AXE_RUN = "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
 
 
 def assert_accessible(page) -> None:
@@ -168,10 +169,7 @@ def assert_accessible(page) -> None:
     found = []
     for scheme in COLOR_SCHEMES:
         page.emulate_media(color_scheme=scheme)
-        result = page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            WCAG_TAGS,
-        )
+        result = page.evaluate(AXE_RUN, WCAG_TAGS)
         found += [
             {
                 "scheme": scheme,
