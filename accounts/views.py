@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import translate_url
 from django.utils import timezone, translation
@@ -61,18 +61,18 @@ def profile(request):
 
 @require_http_methods(["GET", "POST"])
 def language_switch(request):
-    """Django's ``set_language``, which also remembers the choice on a logged-in user's profile.
+    """Django's ``set_language`` for the header's language menu, a list of plain links.
 
-    A visitor who is not logged in switches with GET: it only sets the language cookie, and a form
-    without a CSRF token keeps the pages they see free of per-visitor data, so that they can be
-    served from the anonymous page cache (``hub.page_cache``). A logged-in user's choice is saved
-    on their profile, a write, so it takes a POST with its CSRF token.
+    It sets the language cookie and, for a logged-in user, remembers the choice on their profile.
+    The menu is links (GET), not a form, so that pages hold no CSRF token and anonymous visitors'
+    pages can be served from the anonymous page cache (``hub.page_cache``). Saving the preference
+    is a write, so a GET saves it only when the browser says the request came from this site
+    (``Sec-Fetch-Site``, else a same-site ``Referer``): a link on another site can at most set the
+    cookie, as it could for anyone. A POST (with its CSRF token) is still accepted.
 
-    An unknown language is refused with 400 (the form only offers valid ones, so only a forged
+    An unknown language is refused with 400 (the menu only offers valid ones, so only a forged
     request sends anything else); an unsafe ``next`` falls back to the referring page or home.
     """
-    if request.method == "GET" and request.user.is_authenticated:
-        return HttpResponseNotAllowed(["POST"])
     data = request.POST if request.method == "POST" else request.GET
     language = data.get("language", "")
     if not language_is_available(language):
@@ -85,9 +85,20 @@ def language_switch(request):
             next_url = "/"
     next_url = translate_url(next_url, language)
 
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and (request.method == "POST" or _is_same_site(request)):
         preferred_language_set(user=request.user, language=language)
-    return language_cookie_set(HttpResponseRedirect(next_url), language)
+    response = language_cookie_set(HttpResponseRedirect(next_url), language)
+    # The redirect depends on the visitor and writes: never from a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_same_site(request):
+    """True if the browser says this request comes from one of this site's own pages (or was typed)."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    return _is_safe_url(request, request.META.get("HTTP_REFERER"))
 
 
 def _is_safe_url(request, url):

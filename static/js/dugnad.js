@@ -18,3 +18,31 @@
     }
   });
 })();
+
+// The header's language menu (a <details>, templates/includes/language_switcher.html): Escape
+// closes it and gives the focus back to its button; a click or the focus elsewhere closes it too,
+// as a dropdown over the page is expected to.
+(() => {
+  const menu = document.getElementById("language-menu");
+  if (!menu) {
+    return;
+  }
+  const toggle = menu.querySelector("summary");
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.open) {
+      event.stopPropagation();
+      menu.open = false;
+      toggle.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (menu.open && !menu.contains(event.target)) {
+      menu.open = false;
+    }
+  });
+  menu.addEventListener("focusout", (event) => {
+    if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+      menu.open = false;
+    }
+  });
+})();

@@ -63,7 +63,7 @@ def test_footer_renders_text_contact_details_and_links(english, home):
     assert "Run by the fictional county." in html
     assert 'href="mailto:post@example.org"' in html
     assert 'href="tel:+4770000000"' in html
-    assert '<nav aria-label="Footer"' in html
+    assert 'aria-labelledby="site-footer-links"' in html
     assert f'href="{about.url}">Privacy</a>' in html
 
 

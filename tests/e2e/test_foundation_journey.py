@@ -69,8 +69,8 @@ def test_sign_up_verify_log_in_and_change_language(page, live_asgi_server, demo_
     page.wait_for_url(f"{live_asgi_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
 
-    page.select_option("#language-select", "en")
-    page.locator("form.language-switcher button[type=submit]").click()
+    page.locator("summary.language-menu__toggle").click()
+    page.locator(".language-menu a[hreflang=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name="Skip to main content")).to_have_count(1)
     assert get_user_model().objects.get(email="kari@example.org").preferred_language == "en"

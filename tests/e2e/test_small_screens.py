@@ -247,7 +247,7 @@ def test_the_header_menu_on_a_phone_is_compact_and_opens_by_keyboard(page, conte
     page.keyboard.press("Enter")
     expect(menu_link).to_be_visible()
     expect(log_out).to_be_visible()
-    expect(page.locator("#language-select")).to_be_visible()
+    expect(page.locator("summary.language-menu__toggle")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
     page.keyboard.press("Tab")
@@ -287,7 +287,7 @@ def test_the_header_menu_works_without_javascript(browser, live_asgi_server, sma
         expect(menu_link).to_be_visible()
         expect(log_in).to_be_visible()
         page.keyboard.press("Tab")
-        expect(page.locator("#site-menu-panel a").first).to_be_focused()
+        expect(page.locator("summary.language-menu__toggle")).to_be_focused()
 
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Enter")
