@@ -34,7 +34,7 @@ def test_the_goal_icon_names_the_goal_for_screen_readers_and_links_to_it():
     goal = Goal.objects.get(number=12)
     with translation.override("en"):
         small = _render('{% goal_icon goal "sm" %}', goal=goal)
-        still = _render('{% goal_icon goal link=False %}', goal=goal)
+        still = _render("{% goal_icon goal link=False %}", goal=goal)
 
     assert small.startswith('<a href="/goals/12/"')
     assert '<span class="ds-sr-only">Goal </span>12</span><span class="ds-sr-only">: Responsible consumption' in small
