@@ -110,10 +110,12 @@ class HomePage(ReadableSlugMixin, PathRouteMixin, Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import hubs_for_home
+        from cms.selectors import hubs_for_home, latest_news_with_hubs
 
         context = super().get_context(request, *args, **kwargs)
-        context["hubs"] = hubs_for_home(self)
+        hubs = list(hubs_for_home(self))
+        context["hubs"] = hubs
+        context["latest_news"] = latest_news_with_hubs(self, hubs)
         return context
 
 
@@ -320,6 +322,7 @@ class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSecti
         context = super().get_context(request, *args, **kwargs)
         context["child_pages"] = hub_child_pages(self)
         context["latest_news"] = hub_latest_news(self)
+        context["page_list"] = [self]
         hub_url = self.get_url(request)
         context["sections"] = [(section.label, f"{hub_url}{section.subpath}") for section in hub_sections()]
         return context

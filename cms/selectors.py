@@ -52,9 +52,18 @@ def hub_child_pages(hub: HubPage) -> QuerySet[Page]:
     return hub.get_children().live().filter(public_q()).in_menu().order_by("path")
 
 
-def hub_latest_news(hub: HubPage, *, limit: int = LATEST_NEWS_COUNT) -> list[NewsPage]:
-    """The newest live news items published anywhere below the hub."""
+def hub_latest_news(hub: HubPage | HomePage, *, limit: int = LATEST_NEWS_COUNT) -> list[NewsPage]:
+    """The newest live news items published anywhere below the hub (or the front page: every hub's)."""
     return list(NewsPage.objects.descendant_of(hub).live().filter(public_q()).order_by("-date", "-pk")[:limit])
+
+
+def latest_news_with_hubs(home: HomePage, hubs: list[HubPage], *, limit: int = LATEST_NEWS_COUNT) -> list[NewsPage]:
+    """The newest live news items below the front page, each with ``news_hub``: the one of ``hubs``
+    it belongs to (None for news outside them), found by tree path without a query per item."""
+    items = hub_latest_news(home, limit=limit)
+    for item in items:
+        item.news_hub = next((hub for hub in hubs if item.path.startswith(hub.path)), None)
+    return items
 
 
 def news_for_index(index: NewsIndexPage) -> QuerySet[NewsPage]:

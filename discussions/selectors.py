@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from accounts.urls_absolute import page_link
+from cms.restrictions import public_q
 from discussions import permissions
 from discussions.models import Comment, CommentingSuspension, CommentReport, ForumIndexPage, Thread
 from discussions.owners import owned_q, owner_of
@@ -29,6 +30,11 @@ QUOTE_LENGTH = 140
 def forum_of(hub) -> ForumIndexPage | None:
     """The hub's live forum page, if it has one."""
     return ForumIndexPage.objects.live().child_of(hub).first()
+
+
+def public_forum_of(hub) -> ForumIndexPage | None:
+    """The hub's live forum page if everyone may see it (for the hub page's "latest discussion")."""
+    return ForumIndexPage.objects.live().filter(public_q()).child_of(hub).first()
 
 
 def thread_page_url(thread: Thread, request=None, *, forum: ForumIndexPage | None = None) -> str | None:

@@ -508,11 +508,11 @@ def _project(index, spec: Spec, *, partners, author, today, collection) -> Proje
     page = _page(index, spec, partners=partners, today=today)
     if spec.picture:
         page.hero_image = _picture(spec, collection, number=0)
-        page.hero_image_alt = f"Fiktiv illustrasjon for {spec.title}: farget flate med sirkler."
+        page.hero_image_alt = f"Fiktiv illustrasjon for {spec.title}: fjordlandskap med fjell, sol og sjø."
         page.gallery_images = [
             ProjectGalleryImage(
                 image=_picture(spec, collection, number=number),
-                alt_text=f"Fiktivt bilde {number} fra {spec.title}: farget flate med sirkler.",
+                alt_text=f"Fiktivt bilde {number} fra {spec.title}: fjordlandskap med fjell, sol og sjø.",
                 caption=f"Fiktivt bilde {number}.",
             )
             for number in (1, 2, 3)
@@ -569,14 +569,36 @@ def _proposal(index, spec: Spec, *, partners, proposer, today) -> ProjectPage | 
     return page
 
 
+def _shade(colour: str, factor: float) -> tuple[int, int, int]:
+    """``colour`` (#RRGGBB) mixed towards white (factor > 0) or black (factor < 0)."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    target = 255 if factor > 0 else 0
+    return tuple(round(c + (target - c) * abs(factor)) for c in channels)
+
+
 def _picture(spec: Spec, collection, *, number: int):
-    """A generated picture: the project's colour with light circles, stored as a Wagtail image."""
+    """A generated picture: a fjord landscape in the project's colour (sky, sun, mountains, water),
+    different for each ``number``, stored as a Wagtail image."""
     colour = spec.picture
-    image = PillowImage.new("RGB", (1200, 800), colour)
+    width, height = 1200, 800
+    image = PillowImage.new("RGB", (width, height), _shade(colour, 0.75))
     draw = ImageDraw.Draw(image)
-    for step in range(number + 2):
-        left = 120 + step * 260
-        draw.ellipse((left, 200 + 60 * number, left + 300, 500 + 60 * number), outline="#ffffff", width=12)
+    for row in range(0, 480, 8):  # the sky lightens towards the horizon
+        draw.rectangle((0, row, width, row + 8), fill=_shade(colour, 0.55 + 0.35 * row / 480))
+    sun_x = 260 + 230 * number
+    draw.ellipse((sun_x, 110, sun_x + 150, 260), fill=_shade(colour, 0.95))
+    ridges = ((0.35, 300 + 20 * number, 0), (0.0, 380, 170), (-0.35, 440 - 15 * number, 340))
+    for factor, top, offset in ridges:
+        points = [(0, 560)]
+        for step in range(7):
+            x = step * 200 + (offset + 90 * number) % 200 - 100
+            points += [(x, top + (step % 2) * 110), (x + 100, top + 60 + (step % 3) * 40)]
+        points.append((width, 560))
+        draw.polygon(points, fill=_shade(colour, factor))
+    draw.rectangle((0, 560, width, height), fill=_shade(colour, -0.55))
+    for line in range(6):  # light on the water
+        y = 590 + line * 34
+        draw.line((sun_x - 120 + line * 12, y, sun_x + 270 - line * 12, y), fill=_shade(colour, 0.6), width=6)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=80)
     name = f"demo-{spec.slug}-{number}.jpg"

@@ -7,12 +7,13 @@ private comes from the versioned cache (``cms.restrictions``), not a query per l
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
+    Count,
     DateField,
     Exists,
     F,
@@ -516,3 +517,92 @@ def partner_work(partner_ids, *, today: date, request=None) -> PartnerWork:
     due = [page for page in projects if page.freshness in urgency]
     due.sort(key=lambda page: (urgency[page.freshness], page.last_reported_at or date.min, page.pk))
     return PartnerWork(proposals, projects, due)
+
+
+@dataclass
+class HubOverview:
+    """A hub with its numbers and where a visitor takes the next step, for the front page and the
+    hub page (``hub_overviews``)."""
+
+    hub: HubPage
+    partner_count: int = 0
+    project_count: int = 0
+    goals: list[Goal] = field(default_factory=list)
+    projects_url: str = ""
+    propose_url: str = ""
+    apply_url: str = ""
+
+    @property
+    def goal_count(self) -> int:
+        return len(self.goals)
+
+
+def _hub_of_path(hub_paths: dict[str, HubPage], path: str) -> HubPage | None:
+    steplen = Page.steplen
+    for end in range(steplen, len(path), steplen):
+        hub = hub_paths.get(path[:end])
+        if hub is not None:
+            return hub
+    return None
+
+
+def hub_overviews(hubs, request=None) -> list[HubOverview]:
+    """Each of ``hubs`` with its approved partners, its published projects, the goals those projects
+    serve (primary or further) and the addresses of its project list, proposal form and partnership
+    application. A fixed number of queries whatever the number of hubs and projects: counts are
+    grouped in the database by each project's hub (the prefix of its tree path)."""
+    hubs = list(hubs)
+    overviews = {hub.pk: HubOverview(hub=hub) for hub in hubs}
+    if not hubs:
+        return []
+    hub_paths = {hub.path: hub for hub in hubs}
+    within = Q()
+    for hub in hubs:
+        within |= Q(path__startswith=hub.path, depth__gt=hub.depth)
+    projects = _published().filter(within)
+
+    goal_ids: dict[int, set[int]] = defaultdict(set)
+    for path, primary_goal_id in projects.values_list("path", "primary_goal_id"):
+        hub = _hub_of_path(hub_paths, path)
+        if hub is None:
+            continue
+        overviews[hub.pk].project_count += 1
+        if primary_goal_id:
+            goal_ids[hub.pk].add(primary_goal_id)
+    through = ProjectPage.goals.through
+    for path, goal_id in through.objects.filter(projectpage__in=projects).values_list("projectpage__path", "goal_id"):
+        hub = _hub_of_path(hub_paths, path)
+        if hub is not None:
+            goal_ids[hub.pk].add(goal_id)
+
+    partner_counts = (
+        Partnership.objects.filter(hub__in=hubs, status=PartnershipStatus.APPROVED)
+        .values("hub_id")
+        .annotate(count=Count("partner_id", distinct=True))
+    )
+    for row in partner_counts:
+        overviews[row["hub_id"]].partner_count = row["count"]
+
+    goals = goal_catalogue()
+    for hub_id, ids in goal_ids.items():
+        overviews[hub_id].goals = [goal for goal in goals if goal.pk in ids]
+
+    children = Q()
+    for hub in hubs:
+        children |= Q(path__startswith=hub.path, depth=hub.depth + 1)
+    for model, attribute in ((ProjectIndexPage, "projects_url"), (PartnerIndexPage, "apply_url")):
+        for index in model.objects.live().filter(children).order_by("path"):
+            hub = _hub_of_path(hub_paths, index.path)
+            overview = overviews[hub.pk] if hub is not None else None
+            if overview is not None and not getattr(overview, attribute):
+                url = index.get_url(request) or ""
+                setattr(overview, attribute, f"{url}apply/" if model is PartnerIndexPage else url)
+    for overview in overviews.values():
+        if overview.projects_url:
+            overview.propose_url = f"{overview.projects_url}propose/"
+    return [overviews[hub.pk] for hub in hubs]
+
+
+def latest_projects(root: Page, limit: int = HUB_PROJECTS_COUNT) -> list[ProjectPage]:
+    """The newest published projects anywhere below ``root`` (the front page: across hubs), for cards."""
+    return list(_for_cards(_sorted(_published().descendant_of(root), SORT_NEWEST))[:limit])

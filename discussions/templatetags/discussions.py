@@ -98,3 +98,20 @@ def comment_excerpt(comment: Comment) -> str:
 def comment_controls(viewer, comment: Comment) -> dict | None:
     """The controls ``comment`` shows ``viewer`` (a ``selectors.Viewer``); None renders none visible."""
     return viewer.controls(comment) if viewer is not None else None
+
+
+HUB_TOPICS_COUNT = 3
+
+
+@register.inclusion_tag("discussions/includes/hub_latest_topics.html", takes_context=True)
+def hub_latest_topics(context, hub):
+    """The hub page's "latest discussion": the forum's most recently active topics and a link to the
+    forum. Nothing when the hub has no public forum. Two queries; the same for every visitor, so the
+    hub page stays cacheable."""
+    request = context.get("request")
+    forum = selectors.public_forum_of(hub)
+    if forum is None:
+        return {"topics": []}
+    forum_url = forum.get_url(request) or ""
+    topics = list(selectors.forum_topics(hub).order_by("-last_activity_at", "-pk")[:HUB_TOPICS_COUNT])
+    return {"topics": topics, "forum_url": forum_url}

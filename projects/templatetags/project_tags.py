@@ -1,5 +1,5 @@
 """Project lists for pages of lower apps (goal pages, partner pages, indicator pages, "My organisations",
-a hub's home page).
+a hub's home page, the site's front page).
 
 goals, partners and cms never import projects: their templates load these tags instead, so the
 dependency points from projects down to them.
@@ -60,6 +60,23 @@ def hub_projects(context, hub):
         "hub": hub,
         "projects": selectors.hub_featured_and_latest(hub),
         "card_rendition": selectors.CARD_IMAGE_RENDITION,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def hub_overviews(context, hubs):
+    """``{% hub_overviews hubs as rows %}``: each hub with its numbers (partners, projects, goals) and
+    next-step addresses, in a fixed number of queries (selectors.hub_overviews)."""
+    return selectors.hub_overviews(hubs, context.get("request"))
+
+
+@register.inclusion_tag("projects/includes/latest_projects.html", takes_context=True)
+def latest_projects(context, root, heading_id="latest-projects-heading"):
+    """The newest projects of every hub below ``root``, as cards (the site's front page)."""
+    return {
+        "request": context.get("request"),
+        "projects": selectors.latest_projects(root),
+        "heading_id": heading_id,
     }
 
 

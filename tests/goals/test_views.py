@@ -48,9 +48,9 @@ def test_goal_list_shows_17_tiles_in_their_colours_linking_to_each_goal(client):
 
     assert response.status_code == 200
     assert reverse("goal_list") == "/goals/"
-    tiles = re.findall(r'<a class="goal-tile goal-colour-(\d+)" href="/goals/(\d+)/">', html)
-    assert [int(colour) for colour, _ in tiles] == list(range(1, 18))
-    assert all(colour == number for colour, number in tiles)
+    tiles = re.findall(r'<a href="/goals/(\d+)/" class="goal-icon goal-colour-(\d+)" data-size="lg">', html)
+    assert [int(colour) for _, colour in tiles] == list(range(1, 18))
+    assert all(colour == number for number, colour in tiles)
     assert "/static/css/goals.css" in html
     assert_accessible_structure(html)
 

@@ -129,10 +129,10 @@ def test_list_paginates_by_twelve_and_keeps_filters(client, scene):
     for _ in range(13):
         project_create(scene.index, primary_goal=goal(7))
     html = client.get(scene.index.url, {"goal": 7}).content.decode()
-    assert html.count('class="ds-card project-card"') == 12
+    assert html.count('class="ds-card dg-card project-card"') == 12
     assert "?goal=7&amp;page=2" in html
     html = client.get(scene.index.url, {"goal": 7, "page": 2}).content.decode()
-    assert html.count('class="ds-card project-card"') == 1
+    assert html.count('class="ds-card dg-card project-card"') == 1
 
 
 def _projects_with_images(scene, count):

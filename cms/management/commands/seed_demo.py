@@ -49,6 +49,27 @@ from cms.services import hub_coordinator_add, hub_menu_seed, statement_pages_ens
 FICTION_NOTE = "<p><strong>Fiktive demodata.</strong> Alt innhold her er oppdiktet og kan slettes.</p>"
 HOME_SLUG = "forside"
 HUB_SLUG = "fjordvik-framtidslab"
+# The hub's news (slug, title, date, introduction): enough for a row of cards on the front page.
+DEMO_NEWS = (
+    (
+        "framtidslaben-apner",
+        "Framtidslaben åpner (fiktiv nyhet)",
+        datetime.date(2026, 1, 15),
+        "Fiktive demodata: en oppdiktet åpning.",
+    ),
+    (
+        "tolv-partnere",
+        "Tolv partnere på plass (fiktiv nyhet)",
+        datetime.date(2026, 2, 20),
+        "Fiktive demodata: bedrifter, lag og skoler har sluttet seg til laben.",
+    ),
+    (
+        "sykkelvei-apnet",
+        "Første strekning av sykkelveien er åpnet (fiktiv nyhet)",
+        datetime.date(2026, 3, 12),
+        "Fiktive demodata: 800 meter ny sykkelvei langs fjorden.",
+    ),
+)
 DEMO_MODULE = "demo"
 
 
@@ -241,12 +262,14 @@ class Command(BaseCommand):
             index = NewsIndexPage(title="Nyheter", slug="nyheter", intro=RichText(FICTION_NOTE))
             hub.add_child(instance=index)
             index.save_revision().publish()
-        if not NewsPage.objects.child_of(index).filter(slug="framtidslaben-apner").exists():
+        for slug, title, date, intro in DEMO_NEWS:
+            if NewsPage.objects.child_of(index).filter(slug=slug).exists():
+                continue
             news = NewsPage(
-                title="Framtidslaben åpner (fiktiv nyhet)",
-                slug="framtidslaben-apner",
-                date=datetime.date(2026, 1, 15),
-                intro=RichText("<p>Fiktive demodata: en oppdiktet åpning.</p>"),
+                title=title,
+                slug=slug,
+                date=date,
+                intro=RichText(f"<p>{intro}</p>"),
                 body=[("text", RichText(FICTION_NOTE))],
             )
             index.add_child(instance=news)
