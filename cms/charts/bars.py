@@ -263,13 +263,15 @@ def column_chart(
         axis_start=COLUMN_LEFT,
         axis_end=width,
     )
-    # Value ticks on the left: y is where the gridline runs, label the number in the active language.
+    # Value ticks on the left (y where the gridline runs, the number in the active language), on whole
+    # numbers: the columns are counts.
+    steps = next((count for count in (5, 4, 2) if float(maximum / count).is_integer()), 1)
     chart.ticks = [
         {
-            "y": round(top + COLUMN_PLOT_HEIGHT - COLUMN_PLOT_HEIGHT * n / 4, 2),
-            "label": _number(maximum * n / 4),
+            "y": round(top + COLUMN_PLOT_HEIGHT - COLUMN_PLOT_HEIGHT * n / steps, 2),
+            "label": _number(maximum * n / steps),
         }
-        for n in range(5)
+        for n in range(steps + 1)
     ]
     chart.bar_height = round(step * 0.7, 2)  # the columns' width
     chart.legend = [{"css_class": css_class, "baseline": top + COLUMN_PLOT_HEIGHT, "step": round(step, 2)}]

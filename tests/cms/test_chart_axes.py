@@ -70,13 +70,15 @@ def test_a_column_chart_has_value_ticks_gridlines_and_says_what_it_counts():
         chart = bars.column_chart("k", "T", "D", columns, axis_label="Antall kommentarer")
         html = render_to_string("components/charts/column_chart.html", {"chart": chart})
     assert chart.maximum == 10
-    assert [tick["label"] for tick in chart.ticks] == ["0", "2,5", "5", "7,5", "10"]
+    assert [tick["label"] for tick in chart.ticks] == ["0", "2", "4", "6", "8", "10"]  # counts: whole numbers
     baseline = chart.legend[0]["baseline"]
     assert chart.ticks[0]["y"] == baseline and chart.ticks[-1]["y"] == bars.COLUMN_TOP
-    assert html.count('class="chart__tick chart__tick--y"') == 5
-    assert ">2,5</text>" in html  # a label in Norwegian …
+    assert html.count('class="chart__tick chart__tick--y"') == 6
+    assert [tick["label"] for tick in bars.column_chart("k", "T", "D", [bars.Column("a", 2)]).ticks] == ["0", "1", "2"]
+    with translation.override("nb"):
+        assert bars.column_chart("k", "T", "D", [bars.Column("a", 2.5)]).ticks[-1]["label"] == "2,5"  # Norwegian …
     for value in _attributes(html, "y1") + _attributes(html, "y") + _attributes(html, "x"):
-        assert NUMBER.match(value), value  # … geometry with a decimal point
+        assert NUMBER.match(value), value  # … but geometry with a decimal point
     assert ">Antall kommentarer</text>" in html
 
 
