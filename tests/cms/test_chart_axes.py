@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from cms.charts import bars
-from cms.charts.lines import LineSeries, dated_line_chart, date_ticks, line_chart
+from cms.charts.lines import LineSeries, date_ticks, dated_line_chart, line_chart
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -65,7 +65,9 @@ def test_every_chart_names_itself_in_a_caption_that_links_its_table():
 
 
 def test_a_column_chart_has_value_ticks_gridlines_and_says_what_it_counts():
-    columns = [bars.Column(f"{month:02}.26", value) for month, value in zip(range(1, 7), [0, 2, 9, 4, 1, 3])]
+    columns = [
+        bars.Column(f"{month:02}.26", value) for month, value in zip(range(1, 7), [0, 2, 9, 4, 1, 3], strict=True)
+    ]
     with translation.override("nb"):
         chart = bars.column_chart("k", "T", "D", columns, axis_label="Antall kommentarer")
         html = render_to_string("components/charts/column_chart.html", {"chart": chart})

@@ -410,7 +410,7 @@ def test_progress_update_with_an_outcome_value_shows_in_chart_and_table(client, 
     assert response.status_code == 302
     html = client.get(page.url).content.decode()
     assert "Vi har montert landstrøm." in html
-    assert 'role="img"' in html and '<title id="outcome-chart-%d-title">Utslipp</title>' % outcome.pk in html
+    assert 'role="img"' in html and f'<title id="outcome-chart-{outcome.pk}-title">Utslipp</title>' in html
     assert "Utslipp: from 100.00 to 80.00 tonn" in html  # the chart's description
     assert 'class="line-chart__target-line"' in html
     assert "<td>80.00</td>" in html
