@@ -255,16 +255,28 @@ def _charts(results) -> list[dict]:
         chart = None
         if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             bars = [Bar(label=o.option.text, value=o.count) for o in result.options]
-            chart = bar_chart(f"q{number}-chart", q.text, _("Number of answers per option"), bars)
+            chart = bar_chart(
+                f"q{number}-chart", q.text, _("Number of answers per option"), bars, axis_label=_("Number of answers")
+            )
         elif q.kind == QuestionKind.RATING:
             bars = [Bar(label=str(r["value"]), value=r["count"]) for r in result.ratings]
-            chart = bar_chart(f"q{number}-chart", q.text, _("Number of answers per rating, 1 to 5"), bars)
+            chart = bar_chart(
+                f"q{number}-chart",
+                q.text,
+                _("Number of answers per rating, 1 to 5"),
+                bars,
+                axis_label=_("Number of answers"),
+            )
         elif q.kind == QuestionKind.RANKING:
             bars = [Bar(label=o.option.text, value=o.borda) for o in result.options]
             chart = bar_chart(
-                f"q{number}-chart", q.text, _("Borda points: an option gets more points the higher it is ranked"), bars
+                f"q{number}-chart",
+                q.text,
+                _("Borda points: an option gets more points the higher it is ranked"),
+                bars,
+                axis_label=_("Borda points"),
             )
-        charts.append({"result": result, "chart": chart, "number": number})
+        charts.append({"result": result, "chart": chart, "number": number, "table_id": f"result-{number}-table"})
     return charts
 
 

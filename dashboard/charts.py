@@ -45,7 +45,9 @@ def coverage_chart(figures: HubFigures, chart_id: str = "dashboard-coverage") ->
         "%(projects)s published projects; goal %(goal)s has the most (%(count)s). "
         "The table below has every number."
     ) % {"projects": figures.projects, "goal": busiest.number, "count": busiest.projects}
-    return bars.stacked_bar_chart(chart_id, _("Projects per goal, by status"), description, rows, legend)
+    return bars.stacked_bar_chart(
+        chart_id, _("Projects per goal, by status"), description, rows, legend, axis_label=_("Number of projects")
+    )
 
 
 def partner_kind_chart(figures: HubFigures, kind_labels: dict[str, str]) -> bars.Chart:
@@ -58,7 +60,9 @@ def partner_kind_chart(figures: HubFigures, kind_labels: dict[str, str]) -> bars
         "%(count)s approved partners, by kind of organisation.",
         len(figures.partners),
     ) % {"count": len(figures.partners)}
-    return bars.bar_chart("dashboard-partner-kinds", _("Partners by kind"), description, rows)
+    return bars.bar_chart(
+        "dashboard-partner-kinds", _("Partners by kind"), description, rows, axis_label=_("Number of partners")
+    )
 
 
 def outcome_chart(figures: HubFigures, state_labels: dict[str, str]) -> bars.Chart:
@@ -71,18 +75,18 @@ def outcome_chart(figures: HubFigures, state_labels: dict[str, str]) -> bars.Cha
         "%(count)s committed outcomes: how many are on track, behind or not reported.",
         sum(figures.outcome_counts.values()),
     ) % {"count": sum(figures.outcome_counts.values())}
-    return bars.bar_chart("dashboard-outcomes", _("Outcomes"), description, rows)
+    return bars.bar_chart("dashboard-outcomes", _("Outcomes"), description, rows, axis_label=_("Number of outcomes"))
 
 
 def activity_charts(figures: HubFigures) -> list[bars.Chart]:
     series = [
-        ("started", _("Projects started per month")),
-        ("completed", _("Projects completed per month")),
-        ("updates", _("Progress updates per month")),
-        ("comments", _("Comments per month")),
+        ("started", _("Projects started per month"), _("Number of projects")),
+        ("completed", _("Projects completed per month"), _("Number of projects")),
+        ("updates", _("Progress updates per month"), _("Number of progress updates")),
+        ("comments", _("Comments per month"), _("Number of comments")),
     ]
     charts = []
-    for number, (attribute, title) in enumerate(series, start=1):
+    for number, (attribute, title, axis_label) in enumerate(series, start=1):
         columns = [
             bars.Column(label=month.month.strftime("%m.%y"), value=getattr(month, attribute))
             for month in figures.months
@@ -96,7 +100,12 @@ def activity_charts(figures: HubFigures) -> list[bars.Chart]:
         }
         charts.append(
             bars.column_chart(
-                f"dashboard-activity-{attribute}", title, description, columns, css_class=f"chart__bar--series-{number}"
+                f"dashboard-activity-{attribute}",
+                title,
+                description,
+                columns,
+                css_class=f"chart__bar--series-{number}",
+                axis_label=axis_label,
             )
         )
     return charts

@@ -468,7 +468,6 @@ def _page(index: ProjectIndexPage, spec: Spec, *, partners, today: datetime.date
         slug=spec.slug,
         summary=f"{spec.summary} Fiktivt prosjekt.",
         body=[
-            ("heading", {"text": "Om prosjektet", "level": "h2"}),
             ("text", RichText(f"<p>{spec.summary}</p><p>{FICTION} Prosjektet og partnerne er oppdiktet.</p>")),
         ],
         primary_goal=Goal.objects.get(number=spec.goal),

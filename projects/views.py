@@ -8,7 +8,6 @@ between HTTP and the services: every rule is in ``projects.services`` and ``proj
 
 import logging
 from datetime import date
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.rich_text import expand_db_html
 
+from cms.charts.lines import dated_line_chart
 from cms.forms import add_service_errors
 from cms.markdown import html_to_markdown, markdown_html
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
@@ -47,9 +47,6 @@ from projects.permissions import (
 logger = logging.getLogger(__name__)
 
 PROJECT_PAGE_SIZE = 12
-CHART_WIDTH = 320
-CHART_HEIGHT = 120
-CHART_PADDING = 12
 
 
 def _approved_partners(hub):
@@ -324,24 +321,13 @@ def proposal_initial(project: ProjectPage) -> dict:
 # --- The project page ----------------------------------------------------------------------------
 
 
-def outcome_chart(outcome, measurements) -> dict:
-    """Points and a summary for the small SVG chart beside an outcome's table of values.
+def outcome_chart(outcome, measurements, *, page: ProjectPage) -> dict:
+    """An outcome's line chart (``cms.charts.lines.dated_line_chart``): the baseline at the project's
+    start, every measurement, and the target as a labelled line; the table beside it has the figures.
 
-    The chart is presentational: the numbers are in the table. Coordinates are computed here so
-    that the template needs no inline styles (the site's Content-Security-Policy forbids them).
+    The baseline is dated at the project's start date, else its first publication, else the first
+    measurement (or today when nothing is measured): the chart needs a day to put it on.
     """
-    values = [outcome.baseline, *(m.value for m in measurements), outcome.target_value]
-    low, high = min(values), max(values)
-    span = (high - low) or Decimal(1)
-    inner_w = CHART_WIDTH - 2 * CHART_PADDING
-    inner_h = CHART_HEIGHT - 2 * CHART_PADDING
-    series = [outcome.baseline, *(m.value for m in measurements)]
-    step = inner_w / max(len(series) - 1, 1)
-
-    def y(value) -> float:
-        return round(CHART_PADDING + inner_h - float((value - low) / span) * inner_h, 1)
-
-    points = [(round(CHART_PADDING + i * step, 1), y(value)) for i, value in enumerate(series)]
     if measurements:
         latest = measurements[-1]
         summary = _(
@@ -363,25 +349,25 @@ def outcome_chart(outcome, measurements) -> dict:
             "target": number_format(outcome.target_value),
             "unit": outcome.unit,
         }
-    return {
-        "outcome": outcome,
-        "measurements": measurements,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "polyline": " ".join(f"{x},{y_}" for x, y_ in points),
-        "points": points,
-        "target_y": y(outcome.target_value),
-        "left": CHART_PADDING,
-        "right": CHART_WIDTH - CHART_PADDING,
-        "summary": summary,
-    }
+    started = page.start_date or (timezone.localdate(page.first_published_at) if page.first_published_at else None)
+    first_measured = measurements[0].measured_on if measurements else _today()
+    baseline_on = min(started, first_measured) if started else first_measured
+    points = [(baseline_on, outcome.baseline), *((m.measured_on, m.value) for m in measurements)]
+    chart = dated_line_chart(
+        points,
+        title=outcome.title,
+        description=summary,
+        unit=outcome.unit,
+        target=(outcome.target_date, outcome.target_value),
+    )
+    return {"outcome": outcome, "measurements": measurements, "summary": summary, "chart": chart}
 
 
 def project_page_extra_context(request, page: ProjectPage) -> dict:
     """What ``ProjectPage.get_context`` adds: the prefetched content, the charts, what the visitor may do."""
     preview = getattr(request, "is_preview", False)
     context = selectors.project_page_context(page, page.get_hub(), preview=preview)
-    context["outcome_charts"] = [outcome_chart(outcome, outcome.history) for outcome in context["outcomes"]]
+    context["outcome_charts"] = [outcome_chart(outcome, outcome.history, page=page) for outcome in context["outcomes"]]
     index = page.get_parent()  # routing left it cached: no query (the generic page will do)
     thresholds = selectors.reporting_thresholds(index.pk)
     if thresholds is not None:

@@ -5,6 +5,8 @@ Django adds ``aria-invalid`` and ``aria-describedby`` (pointing at ``<id>_helpte
 text and the error message.
 """
 
+import re
+
 from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, FileInput, RadioSelect, Select
 from django.forms.boundfield import BoundWidget
@@ -60,3 +62,16 @@ def ds_kind(bound_field):
     if isinstance(widget, FileInput):
         return "file"
     return "text"
+
+
+_BARE_LINK = re.compile(r"<a(?=\s)(?![^>]*\sclass=)", re.IGNORECASE)
+
+
+@register.filter(is_safe=True)
+def ds_links(html: str) -> str:
+    """``html`` with Designsystemet's ``ds-link`` class on every link that has no class of its own.
+
+    allauth writes its links inside translated messages (``Please <a href=…>sign up</a>``); adding
+    the class here keeps allauth's messages, and their translations, as they are.
+    """
+    return _BARE_LINK.sub('<a class="ds-link"', str(html))

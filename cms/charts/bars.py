@@ -105,6 +105,13 @@ class Chart:
     ticks: list[dict] = field(default_factory=list)
     legend: list[dict] = field(default_factory=list)
     bar_height: int = BAR_HEIGHT
+    # What the value axis counts ("Number of projects"), written under (bars) or above (columns) it.
+    axis_label: str = ""
+    axis_label_x: float = 0
+    axis_label_y: float = 0
+    # Where the plot's value axis starts and ends (the baseline the bars grow from).
+    axis_start: float = 0
+    axis_end: float = 0
 
 
 def _ticks(maximum: float, plot_width: float, count: int = 4) -> list[dict]:
@@ -121,7 +128,12 @@ def _number(value: float) -> str:
     return number_format(int(value)) if float(value).is_integer() else number_format(value, decimal_pos=1)
 
 
-def _horizontal_chart(chart_id, title, description, rows, totals, draw, *, width: int, legend=None) -> Chart:
+AXIS_LABEL_HEIGHT = 18
+
+
+def _horizontal_chart(
+    chart_id, title, description, rows, totals, draw, *, width: int, legend=None, axis_label: str = ""
+) -> Chart:
     """The frame both horizontal bar charts share: one row per bar, scaled to a round maximum of
     ``totals``; ``draw(row, maximum, plot_width)`` lays out a row's bar and returns where it ends,
     and the row's value is written just after it."""
@@ -132,28 +144,39 @@ def _horizontal_chart(chart_id, title, description, rows, totals, draw, *, width
         end = draw(row, maximum, plot_width)
         row.text_x = round(end + 4, 2)
         row.text_y = round(row.y + BAR_HEIGHT * 0.75, 2)
+    plot_bottom = TOP + len(rows) * ROW_HEIGHT
+    height = plot_bottom + 24 + (AXIS_LABEL_HEIGHT if axis_label else 0)
     return Chart(
         chart_id=chart_id,
         title=title,
         description=description,
         rows=rows,
         width=width,
-        height=TOP + len(rows) * ROW_HEIGHT + 24,
+        height=height,
         plot_width=plot_width,
         maximum=maximum,
         ticks=_ticks(maximum, plot_width),
         legend=legend if legend is not None else [],
+        axis_label=axis_label,
+        axis_label_x=round(LABEL_WIDTH + plot_width / 2, 2),
+        axis_label_y=height - 4,
+        axis_start=TOP - 4,
+        axis_end=plot_bottom,
     )
 
 
-def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], *, width: int = WIDTH) -> Chart:
-    """A horizontal bar chart: one labelled row per bar, its value written at the end of the bar."""
+def bar_chart(
+    chart_id: str, title: str, description: str, bars: list[Bar], *, width: int = WIDTH, axis_label: str = ""
+) -> Chart:
+    """A horizontal bar chart: one labelled row per bar, its value written at the end of the bar;
+    ``axis_label`` says what the values count (written under the value axis)."""
 
     def draw(bar: Bar, maximum: float, plot_width: float) -> float:
         bar.width = scale(bar.value, maximum, plot_width)
         return LABEL_WIDTH + bar.width
 
-    return _horizontal_chart(chart_id, title, description, bars, [bar.value for bar in bars], draw, width=width)
+    values = [bar.value for bar in bars]
+    return _horizontal_chart(chart_id, title, description, bars, values, draw, width=width, axis_label=axis_label)
 
 
 def stacked_bar_chart(
@@ -164,6 +187,7 @@ def stacked_bar_chart(
     legend: list[dict],
     *,
     width: int = WIDTH,
+    axis_label: str = "",
 ) -> Chart:
     """A horizontal stacked bar chart: segments in the legend's order, each labelled with its value
     when wide enough, and the row's total written after the bar. ``legend`` is a list of
@@ -182,7 +206,9 @@ def stacked_bar_chart(
         return x
 
     totals = [bar.total for bar in bars]
-    return _horizontal_chart(chart_id, title, description, bars, totals, draw, width=width, legend=legend)
+    return _horizontal_chart(
+        chart_id, title, description, bars, totals, draw, width=width, legend=legend, axis_label=axis_label
+    )
 
 
 @dataclass
@@ -198,16 +224,25 @@ class Column:
 COLUMN_PLOT_HEIGHT = 120
 COLUMN_BOTTOM = 40
 COLUMN_LEFT = 40
+COLUMN_TOP = 32  # room for the axis label and the tallest column's value
 
 
 def column_chart(
-    chart_id: str, title: str, description: str, columns: list[Column], *, width: int = WIDTH, css_class: str = ""
+    chart_id: str,
+    title: str,
+    description: str,
+    columns: list[Column],
+    *,
+    width: int = WIDTH,
+    css_class: str = "",
+    axis_label: str = "",
 ) -> Chart:
-    """A vertical column chart (a count per month): every column has its value written above it."""
+    """A vertical column chart (a count per month): every column has its value written above it, the
+    value axis has ticks and gridlines, and ``axis_label`` (what is counted) stands above that axis."""
     plot_width = width - COLUMN_LEFT - 8
     step = plot_width / max(len(columns), 1)
     maximum = nice_maximum(max((column.value for column in columns), default=0))
-    top = 16
+    top = COLUMN_TOP
     for number, column in enumerate(columns):
         column.height = scale(column.value, maximum, COLUMN_PLOT_HEIGHT)
         column.x = round(COLUMN_LEFT + number * step + step * 0.15, 2)
@@ -222,7 +257,22 @@ def column_chart(
         height=top + COLUMN_PLOT_HEIGHT + COLUMN_BOTTOM,
         plot_width=plot_width,
         maximum=maximum,
+        axis_label=axis_label,
+        axis_label_x=0,
+        axis_label_y=12,
+        axis_start=COLUMN_LEFT,
+        axis_end=width,
     )
+    # Value ticks on the left (y where the gridline runs, the number in the active language), on whole
+    # numbers: the columns are counts.
+    steps = next((count for count in (5, 4, 2) if float(maximum / count).is_integer()), 1)
+    chart.ticks = [
+        {
+            "y": round(top + COLUMN_PLOT_HEIGHT - COLUMN_PLOT_HEIGHT * n / steps, 2),
+            "label": _number(maximum * n / steps),
+        }
+        for n in range(steps + 1)
+    ]
     chart.bar_height = round(step * 0.7, 2)  # the columns' width
     chart.legend = [{"css_class": css_class, "baseline": top + COLUMN_PLOT_HEIGHT, "step": round(step, 2)}]
     return chart

@@ -21,11 +21,12 @@ the CSP are met — scales, nice ticks, gaps — is the hundred lines below, tes
 ``tests/indicators/test_charts.py``.
 """
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 Number = int | float | Decimal
@@ -75,6 +76,16 @@ class ChartLine:
     label_y: float = 0.0
 
 
+@dataclass(frozen=True)
+class TargetLine:
+    """A horizontal line at a target value across the plot, with its label written above its right end."""
+
+    y: float
+    label: str
+    label_x: float
+    label_y: float
+
+
 @dataclass
 class LineChart:
     """Everything the template draws, in SVG user units (a ``viewBox`` of ``width`` × ``height``)."""
@@ -93,6 +104,7 @@ class LineChart:
     zero_y: float | None
     unit: str
     empty: bool
+    target: TargetLine | None = None
 
     @property
     def y_label_x(self) -> float:
@@ -287,11 +299,106 @@ def line_chart(
                 Marker(x, y, year, format_number(value)) for (x, y), (year, value) in zip(coordinates, run, strict=True)
             )
         if line.markers:
-            last = max(line.markers, key=lambda marker: marker.year)
+            last = max(line.markers, key=lambda marker: marker.x)
             line.label_x, line.label_y = right + 8, last.y
             lines.append(line)
     for line, label_y in zip(lines, _spread_labels([line.label_y for line in lines], top, bottom), strict=True):
         line.label_y = label_y
     return LineChart(
         title, description, width, height, left, right, top, bottom, x_ticks, y_ticks, lines, zero_y, unit, False
+    )
+
+
+DATED_HEIGHT = 260
+DATED_MARGIN_RIGHT = 24
+
+
+def date_ticks(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """Round dates between ``first`` and ``last`` for the x axis: 1 January of round years over a long
+    span, else the first of every 1, 2, 3 or 6 months, at most about eight ticks."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if months > 36:
+        return [
+            datetime.date(year, 1, 1)
+            for year in year_ticks(first.year + (first > datetime.date(first.year, 1, 1)), last.year)
+        ]
+    step = next((step for step in (1, 2, 3, 6, 12) if months / step <= 8), 12)
+    ticks = []
+    index = first.year * 12 + first.month - 1
+    if first.day > 1:
+        index += 1
+    index = math.ceil(index / step) * step
+    while True:
+        tick = datetime.date(index // 12, index % 12 + 1, 1)
+        if tick > last:
+            break
+        ticks.append(tick)
+        index += step
+    return ticks
+
+
+def dated_line_chart(
+    points: list[tuple[datetime.date, Number]],
+    *,
+    title: str,
+    description: str,
+    unit: str = "",
+    target: tuple[datetime.date, Number] | None = None,
+    width: int = WIDTH,
+    height: int = DATED_HEIGHT,
+) -> LineChart:
+    """One measured series over dates (an outcome's baseline and measurements) against its target:
+    the x axis runs from the first date to the target date, the y axis covers the values and the
+    target, and the target is a labelled horizontal line. ``description`` is the text alternative."""
+    left, right = MARGIN_LEFT, width - DATED_MARGIN_RIGHT
+    top, bottom = MARGIN_TOP + 8, height - MARGIN_BOTTOM
+    dates = [day for day, _value in points] + ([target[0]] if target else [])
+    values = [float(value) for _day, value in points] + ([float(target[1])] if target else [])
+    if not values:
+        return LineChart(title, description, width, height, left, right, top, bottom, [], [], [], None, unit, True)
+    y_values = nice_ticks(min(values), max(values))
+    y_scale = Scale(y_values[0], y_values[-1], bottom, top)
+    y_decimals = _decimals(y_values[1] - y_values[0]) if len(y_values) > 1 else 0
+    y_ticks = [Tick(y_scale(value), format_number(value, y_decimals)) for value in y_values]
+    first, last = min(dates), max(dates)
+    x_scale = Scale(first.toordinal(), last.toordinal(), left, right)
+    span_months = (last.year - first.year) * 12 + last.month - first.month
+    tick_format = "Y" if span_months > 36 else "N Y"
+    x_ticks = [Tick(x_scale(day.toordinal()), date_format(day, tick_format)) for day in date_ticks(first, last)]
+    zero_y = y_scale(0) if y_values[0] < 0 < y_values[-1] else None
+    line = ChartLine(label="", reference=False, style="own", marker=MARKERS[0])
+    coordinates = [(x_scale(day.toordinal()), y_scale(float(value))) for day, value in sorted(points)]
+    if len(coordinates) > 1:
+        line.paths.append("M" + " L".join(f"{x} {y}" for x, y in coordinates))
+    line.markers.extend(
+        Marker(x, y, day.year, format_number(value))
+        for (x, y), (day, value) in zip(coordinates, sorted(points), strict=True)
+    )
+    target_line = None
+    if target is not None:
+        target_day, target_value = target
+        y = y_scale(float(target_value))
+        label = _("Target: %(value)s by %(date)s") % {
+            "value": format_number(target_value) + (f" {unit}" if unit else ""),
+            "date": date_format(target_day, "SHORT_DATE_FORMAT"),
+        }
+        # Above the line, unless the line runs along the top of the plot.
+        label_y = y - 6 if y - 6 > top + 4 else y + 16
+        target_line = TargetLine(y=y, label=label, label_x=right, label_y=round(label_y, 2))
+    return LineChart(
+        title,
+        description,
+        width,
+        height,
+        left,
+        right,
+        top,
+        bottom,
+        x_ticks,
+        y_ticks,
+        [line] if line.markers else [],
+        zero_y,
+        unit,
+        False,
+        target_line,
     )

@@ -461,8 +461,13 @@ def test_a_project_partner_posts_a_progress_update_with_a_new_outcome_value(
     # An anonymous visitor has the page before the update, and the page cache keeps a copy.
     assert page.goto(project.url).headers["x-dugnad-cache"] == "miss"
     assert page.reload().headers["x-dugnad-cache"] == "hit"
-    chart = page.locator("svg.outcome-chart")
-    expect(chart.locator("circle")).to_have_count(2)  # the baseline and one measurement
+    chart = page.locator(".project-outcome svg.line-chart__svg")
+    expect(chart.locator(".line-chart__marker")).to_have_count(2)  # the baseline and one measurement
+    # The target is a labelled line, and the caption points to the table of the same figures.
+    expect(chart.locator(".line-chart__target-label")).to_contain_text(re.compile(r"\b50\b"))
+    table_link = page.locator(".project-outcome .chart__table-link")
+    table_id = table_link.get_attribute("href").removeprefix("#")
+    expect(page.locator(f"table#{table_id}")).to_have_count(1)
     assert_accessible(page)
 
     log_in(page, member, project.url)
@@ -495,12 +500,12 @@ def test_a_project_partner_posts_a_progress_update_with_a_new_outcome_value(
     latest = page.locator(".project-update").first
     expect(latest.get_by_text("Dykkerne fra Giske hjalp til.")).to_be_visible()
     expect(latest.locator(".project-update__values strong")).to_have_text(shown)
-    chart = page.locator("svg.outcome-chart")
-    expect(chart.locator("circle")).to_have_count(3)
+    chart = page.locator(".project-outcome svg.line-chart__svg")
+    expect(chart.locator(".line-chart__marker")).to_have_count(3)
     # SVG lengths take a decimal point in every language (Bokmål would write "12,0").
-    for circle in chart.locator("circle").all():
-        expect(circle).to_have_attribute("cy", re.compile(r"^\d+(\.\d+)?$"))
-    expect(chart).to_have_attribute("aria-label", re.compile(re.escape(shown)))
+    for marker in chart.locator(".line-chart__marker").all():
+        expect(marker).to_have_attribute("transform", re.compile(r"^translate\(\d+(\.\d+)? \d+(\.\d+)?\)$"))
+    expect(chart.locator("desc")).to_contain_text(shown)
     rows = page.locator(".outcome-table tbody tr")
     expect(rows).to_have_count(4)  # baseline, two measurements, target
     expect(rows.nth(2).locator("th time")).to_have_attribute("datetime", today.isoformat())
@@ -510,7 +515,7 @@ def test_a_project_partner_posts_a_progress_update_with_a_new_outcome_value(
     # Anonymous visitors see the new value at once: the cached copy is out of date.
     context.clear_cookies()
     assert page.goto(project.url).headers["x-dugnad-cache"] == "miss"
-    expect(page.locator("svg.outcome-chart circle")).to_have_count(3)
+    expect(page.locator(".project-outcome .line-chart__marker")).to_have_count(3)
     expect(page.locator(".outcome-table tbody tr").nth(2).locator("td")).to_have_text(shown)
     expect(page.get_by_role("link", name=nb("Post a progress update"))).to_have_count(0)
     assert_accessible(page)

@@ -294,3 +294,70 @@ def test_the_header_menu_works_without_javascript(browser, live_asgi_server, sma
         expect(menu_link).to_be_hidden()
     finally:
         context.close()
+
+
+def test_the_detail_pages_use_the_width_and_read_on_a_phone(browser, live_asgi_server, demo):
+    """The project page, a partner, the directory, a goal, log-in and sign-up at 1280 and 375 px, in
+    the three languages: axe clean (the project page with its charts also in the dark scheme), the
+    project page in a main column beside its fact box on a wide screen and in one column on a phone,
+    its description named once, its picture of bounded height, and a goal's number on one line."""
+    hub = HubPage.objects.get(slug=HUB_SLUG)
+    directory = PartnerIndexPage.objects.child_of(hub).get()
+    project = (
+        ProjectPage.objects.live()
+        .descendant_of(hub)
+        .filter(outcomes__isnull=False)
+        .exclude(hero_image=None)
+        .order_by("path")
+        .first()
+    )
+    partner = Partnership.objects.filter(hub=hub, status=PartnershipStatus.APPROVED).order_by("pk").first().partner
+    goal_number = project.primary_goal.number
+    paths = [
+        project.url,
+        f"{directory.url}{partner.slug}/",
+        directory.url,
+        reverse("goal_detail", args=[goal_number]),
+        reverse("account_login"),
+        reverse("account_signup"),
+    ]
+    about = {"nb": "Om prosjektet", "nn": "Om prosjektet", "en": "About the project"}
+    context = browser.new_context(base_url=live_asgi_server.url, locale="nb-NO")
+    context.add_init_script(path=str(AXE_SOURCE))
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        for turn, language in enumerate(LANGUAGES):
+            context.add_cookies([{"name": "django_language", "value": language, "url": live_asgi_server.url}])
+            for width in (WIDE, PHONE) if turn % 2 == 0 else (PHONE, WIDE):
+                page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
+                for path in paths:
+                    where = f"{language}, {width} px, {path}"
+                    assert page.goto(path).ok, where
+                    assert not _width_problems(page, width), where
+                    assert_accessible(page)
+                    if path != project.url:
+                        continue
+                    main = page.locator(".project-layout__main")
+                    facts = page.locator(".project-layout__facts")
+                    expect(main.get_by_role("heading", name=about[language], exact=True), where).to_have_count(1)
+                    number = facts.locator(".goal-badge__number").first
+                    one_line = number.evaluate(
+                        "(el) => el.getBoundingClientRect().height <= parseFloat(getComputedStyle(el).lineHeight) + 1"
+                    )
+                    assert one_line, f"{where}: the goal's number breaks over two lines"
+                    picture = main.locator("img.project-hero__image")
+                    assert picture.get_attribute("width") and picture.get_attribute("height"), where
+                    assert picture.bounding_box()["height"] <= 24 * 16 + 1, where
+                    main_box, facts_box = main.bounding_box(), facts.bounding_box()
+                    if width == WIDE:
+                        assert facts_box["x"] >= main_box["x"] + main_box["width"], f"{where}: the facts are not aside"
+                        assert main_box["width"] >= 640, f"{where}: the main column is {main_box['width']} px"
+                        # The charts read in the dark scheme too (Designsystemet's tokens).
+                        page.evaluate("document.documentElement.dataset.colorScheme = 'dark'")
+                        expect(page.locator(".project-outcome .line-chart__target-label").first).to_be_visible()
+                        assert_accessible(page)
+                    else:
+                        assert facts_box["width"] == pytest.approx(main_box["width"], abs=1), where
+    finally:
+        context.close()

@@ -410,9 +410,31 @@ def test_progress_update_with_an_outcome_value_shows_in_chart_and_table(client, 
     assert response.status_code == 302
     html = client.get(page.url).content.decode()
     assert "Vi har montert landstrøm." in html
-    assert 'role="img"' in html and "<title>Utslipp: from 100.00 to 80.00 tonn" in html
+    assert 'role="img"' in html and f'<title id="outcome-chart-{outcome.pk}-title">Utslipp</title>' in html
+    assert "Utslipp: from 100.00 to 80.00 tonn" in html  # the chart's description
+    assert 'class="line-chart__target-line"' in html
     assert "<td>80.00</td>" in html
     assert " style=" not in html
+
+
+@pytest.mark.parametrize(
+    ("body", "about_headings", "first_h2"),
+    [
+        ([("text", "<p>Vi bygger.</p>")], 1, "About the project"),
+        ([("heading", {"text": "Bakgrunn", "level": "h2"}), ("text", "<p>Vi bygger.</p>")], 0, "Bakgrunn"),
+    ],
+)
+def test_the_project_page_names_its_description_once(client, scene, body, about_headings, first_h2):
+    """The page adds "About the project" only when the body does not open with a heading of its own."""
+    page = project_create(scene.index, title="Havvind", lead_partner=scene.lead)
+    page.body = body
+    page.save_revision().publish()
+    with translation.override("en"):
+        soup = BeautifulSoup(client.get(page.url, HTTP_ACCEPT_LANGUAGE="en").content, "html.parser")
+    main = soup.select_one(".project-layout__main")
+    headings = [h.get_text(strip=True) for h in main.find_all("h2")]
+    assert headings.count("About the project") == about_headings
+    assert headings[0] == first_h2
 
 
 @pytest.mark.parametrize(
