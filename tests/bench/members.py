@@ -121,9 +121,11 @@ def _seed(args) -> tuple[list[Target], list[Member]]:
     busiest = busiest.annotate(comments=Count("pk")).order_by("-comments")
     project_id = busiest.values_list("thread__project", flat=True).first()
     project = ProjectPage.objects.get(pk=project_id)
-    topic = Thread.objects.filter(hub=hub, project__isnull=True).order_by("-pk").first()
     client = Client()
-    topic_path = client.get(f"/threads/{topic.pk}/")["Location"]
+    topics = Thread.objects.filter(hub=hub, project__isnull=True).annotate(comment_count=Count("comments"))
+    addresses = (client.get(f"/threads/{topic.pk}/")["Location"] for topic in topics.order_by("-comment_count"))
+    topic_path = next(address for address in addresses if "/forum/" in address)
+    topic = Thread.objects.get(pk=int(topic_path.rstrip("/").split("/")[-1]))
 
     targets = [
         Target("home", "home page", "/"),
