@@ -30,11 +30,12 @@ TIMEOUT = 60 * 60
 T = TypeVar("T")
 
 
-def versioned(name: str, compute: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
+def versioned(name: str, compute: Callable[[], T], *, depends_on=(), timeout: int = TIMEOUT) -> T:
     """``compute()``'s value, from the cache while the content version is unchanged.
 
     ``name`` must say everything the value depends on besides public content (the site, the
     page, ...). ``compute`` must not depend on the visitor: everyone gets the same value.
+    ``depends_on`` names the content it shows ("hub:<id>", "goal:<n>", ...); not read yet.
     """
     key = KEY_PREFIX + name
     try:

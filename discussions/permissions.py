@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.request_memo import remembered
 from cms.permissions import is_hub_coordinator
 from cms.restrictions import PageAudience, audience_allows, page_audience
 from cms.versioned_cache import versioned
@@ -29,21 +30,27 @@ def _active(user: AnyUser) -> bool:
 
 
 def has_verified_email(user: AnyUser) -> bool:
-    return _active(user) and EmailAddress.objects.filter(user=user, verified=True).exists()
+    return _active(user) and remembered(
+        user, "discussions:verified", lambda: EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
 
 
 def current_suspension(user: AnyUser, hub_id: int) -> CommentingSuspension | None:
     """The suspension in force for ``user`` in the hub (the one that ends last), or None."""
     if not _active(user):
         return None
-    now = timezone.now()
-    return (
-        CommentingSuspension.objects.filter(
-            user=user, hub_id=hub_id, starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True
+
+    def find() -> CommentingSuspension | None:
+        now = timezone.now()
+        return (
+            CommentingSuspension.objects.filter(
+                user=user, hub_id=hub_id, starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True
+            )
+            .order_by("-ends_at")
+            .first()
         )
-        .order_by("-ends_at")
-        .first()
-    )
+
+    return remembered(user, ("discussions:suspension", hub_id), find)
 
 
 def is_suspended(user: AnyUser, hub_id: int) -> bool:
@@ -59,8 +66,13 @@ def can_moderate_thread(user: AnyUser, thread: Thread) -> bool:
 def forum_page_of(thread: Thread):
     """The page a forum topic belongs to: its hub's forum (live or not); the hub itself when the hub
     has no forum page (the topic then shows nowhere but is as private as its hub)."""
-    forum = ForumIndexPage.objects.child_of(thread.hub).first()
-    return forum if forum is not None else thread.hub
+    hub = thread.hub
+    forum = versioned(
+        f"forum-page:{hub.pk}:{hub.path}",
+        lambda: ForumIndexPage.objects.child_of(hub).first(),
+        depends_on=(f"hub:{hub.pk}",),
+    )
+    return forum if forum is not None else hub
 
 
 def forum_audiences() -> dict[int, PageAudience]:

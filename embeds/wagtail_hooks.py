@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from wagtail import hooks
 
+from cms.fragments import cached_fragment
 from cms.models import HubPage
 from cms.restrictions import page_audience
 from cms.versioned_cache import versioned
@@ -46,4 +47,10 @@ def share_embed_action(request, page) -> str:
         return ""
     if isinstance(page, ProjectIndexPage) and not page_audience(page).public:
         return ""
-    return render_to_string("embeds/includes/share_dialog.html", share_context(hub), request=request)
+    # The same for everyone: rendered once per change to the hub (its goals' choices, its language).
+    return cached_fragment(
+        request,
+        f"share-dialog:{hub.pk}",
+        lambda: render_to_string("embeds/includes/share_dialog.html", share_context(hub)),
+        depends_on=(f"hub:{hub.pk}",),
+    )

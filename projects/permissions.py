@@ -7,6 +7,7 @@ hub above its page; coordinators of one hub never reach another hub's projects.
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
+from accounts.request_memo import remembered
 from cms.models import HubPage
 from cms.permissions import is_hub_coordinator
 from partners.models import PartnerMember, PartnershipStatus
@@ -37,7 +38,11 @@ def is_project_partner_member(user: AnyUser, page: ProjectPage) -> bool:
     if not _active(user):
         return False
     partner_ids = _partner_ids(page)
-    return bool(partner_ids) and PartnerMember.objects.filter(user=user, partner_id__in=partner_ids).exists()
+    if not partner_ids:
+        return False
+    memberships = PartnerMember.objects.filter(user=user).values_list("partner_id", flat=True)
+    mine = remembered(user, "projects:partners", lambda: set(memberships))
+    return not mine.isdisjoint(partner_ids)
 
 
 def is_proposer(user: AnyUser, page: ProjectPage) -> bool:

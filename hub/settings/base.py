@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Permissions asked many times on a page are answered once per request (accounts.request_memo).
+    "accounts.request_memo.RequestMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -183,6 +185,8 @@ else:
     # The web server and the task worker are separate processes: what the worker publishes (new
     # notifications) reaches the server's sockets through a table both read (hub.relay.layers).
     CHANNEL_LAYERS = {"default": {"BACKEND": "hub.relay.layers.DatabaseRelayChannelLayer"}}
+# Wagtail's renditions live in the default cache, minus the write-back of prefetched ones (hub.rendition_cache).
+CACHES["renditions"] = {"BACKEND": "hub.rendition_cache.RenditionCache"}
 
 # Background tasks (e-mail, notifications) wait in the database for `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

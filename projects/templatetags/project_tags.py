@@ -7,10 +7,12 @@ dependency points from projects down to them.
 
 from django import template
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from cms.fragments import cached_fragment
 from projects import selectors
 
 register = template.Library()
@@ -19,19 +21,23 @@ GOAL_PROJECTS_MAX = 12
 PARTNER_PROJECTS_MAX = 24
 
 
-@register.inclusion_tag("projects/includes/goal_projects.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def goal_projects(context, goal):
-    """Live projects of every hub that serve ``goal``: at most twelve, with the total count and a feed link."""
-    projects = selectors.projects_for_goal(goal)
-    shown = list(projects[:GOAL_PROJECTS_MAX])
-    count = len(shown) if len(shown) < GOAL_PROJECTS_MAX else projects.count()
-    return {
-        "request": context.get("request"),
-        "goal": goal,
-        "projects": shown,
-        "count": count,
-        "card_rendition": selectors.CARD_IMAGE_RENDITION,
-    }
+    """Live projects of every hub that serve ``goal``: at most twelve, with the total count and a feed link.
+
+    The same for everyone: rendered once per change to the goal's projects (``cms.fragments``)."""
+    request = context.get("request")
+
+    def render() -> str:
+        projects = selectors.projects_for_goal(goal)
+        shown = list(projects[:GOAL_PROJECTS_MAX])
+        count = len(shown) if len(shown) < GOAL_PROJECTS_MAX else projects.count()
+        values = {"request": request, "goal": goal, "projects": shown, "count": count}
+        return render_to_string(
+            "projects/includes/goal_projects.html", {**values, "card_rendition": selectors.CARD_IMAGE_RENDITION}
+        )
+
+    return cached_fragment(request, f"goal-projects:{goal.number}", render, depends_on=(f"goal:{goal.number}",))
 
 
 @register.inclusion_tag("projects/includes/indicator_projects.html", takes_context=True)
@@ -52,15 +58,18 @@ def partner_projects(context, partner, hub):
     return {"request": context.get("request"), "partner": partner, "projects": projects}
 
 
-@register.inclusion_tag("projects/includes/hub_projects.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def hub_projects(context, hub):
-    """The featured and latest projects for a hub's home page."""
-    return {
-        "request": context.get("request"),
-        "hub": hub,
-        "projects": selectors.hub_featured_and_latest(hub),
-        "card_rendition": selectors.CARD_IMAGE_RENDITION,
-    }
+    """The featured and latest projects for a hub's home page, rendered once per change to the hub's projects."""
+    request = context.get("request")
+
+    def render() -> str:
+        values = {"request": request, "hub": hub, "projects": selectors.hub_featured_and_latest(hub)}
+        return render_to_string(
+            "projects/includes/hub_projects.html", {**values, "card_rendition": selectors.CARD_IMAGE_RENDITION}
+        )
+
+    return cached_fragment(request, f"hub-projects:{hub.pk}", render, depends_on=(f"hub:{hub.pk}",))
 
 
 @register.simple_tag(takes_context=True)

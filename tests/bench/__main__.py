@@ -3,7 +3,8 @@ delivery benchmark instead (``tests.bench.live``); with ``--digests``, the diges
 (``tests.bench.digests``); with ``--comment-post``, a comment POST with and without followers
 (``tests.bench.comment_post``); with ``--dashboard``, a hub's dashboard with 5,000 projects and 100,000
 comments (``tests.bench.dashboard``); with ``--national``, search and the projects API at 100,000
-projects (``tests.bench.national``); with ``--soak``, everything at once for ``--minutes`` with errors,
+projects (``tests.bench.national``); with ``--members``, every page type for logged-in members
+(``tests.bench.members``); with ``--soak``, everything at once for ``--minutes`` with errors,
 latencies and every process's memory (``tests.bench.soak``)."""
 
 import sys
@@ -24,6 +25,9 @@ elif "--comment-post" in argv:
 elif "--soak" in argv:
     argv.remove("--soak")
     from tests.bench.soak import main
+elif "--members" in argv:
+    argv.remove("--members")
+    from tests.bench.members import main
 elif "--dashboard" in argv:
     argv.remove("--dashboard")
     from tests.bench.dashboard import main
@@ -36,6 +40,7 @@ else:
         print("With --national: search and the projects API at 100,000 projects (--national --help).")
         print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).")
         print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).")
+        print("With --members: every page type for a logged-in citizen and coordinator (--members --help).")
         print("With --soak: readers, commenters, sockets, uploads and the worker at once (--soak --help).\n")
 
 sys.exit(main(argv))

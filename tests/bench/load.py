@@ -169,11 +169,16 @@ async def drive(
     warmup_seconds: float,
     seconds: float,
     max_requests: int,
+    cookie: str = "",
 ) -> LoadResult:
-    """Load ``path`` with ``connections`` keep-alive connections; measure after the warm-up."""
+    """Load ``path`` with ``connections`` keep-alive connections; measure after the warm-up.
+
+    ``cookie`` (a ``Cookie`` header's value, such as a logged-in member's session) is sent with every request.
+    """
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
     request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: dugnad-bench\r\n"
-        "Accept: text/html\r\nConnection: keep-alive\r\n\r\n"
+        f"Accept: text/html\r\n{extra}Connection: keep-alive\r\n\r\n"
     ).encode("ascii")
     result = LoadResult(path=path, seconds=0.0)
     window = _Window(max_requests)

@@ -394,13 +394,13 @@ class _Server:
 # --- Profiling ------------------------------------------------------------------------------------
 
 
-def _profile(targets: list[Target], requests: int) -> None:
+def _profile(targets: list[Target], requests: int, client=None) -> None:
     """Where each page's time goes, in-process (Django's test client, no server), over ``requests``.
 
     First uninstrumented, then with SQL and each template's ``render`` timed (a template's time
-    includes the templates it includes), then under cProfile.
+    includes the templates it includes), then under cProfile. ``client`` may be logged in.
     """
-    client = _client()
+    client = client or _client()
     for target in targets:
         if target.status != 200:
             continue
