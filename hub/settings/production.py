@@ -62,15 +62,12 @@ DUGNAD_PAGE_CACHE = env_bool("DUGNAD_PAGE_CACHE", bool(REDIS_URL or globals().ge
 # finds every connection busy waits up to DATABASE_POOL_TIMEOUT seconds, then fails (503).
 DATABASE_POOL = env_bool("DATABASE_POOL", True)
 if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    from psycopg_pool import ConnectionPool
-
     # Django refuses persistent connections beside a pool; the pool keeps them instead.
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
-        # A connection is checked as it is handed out, so one broken by a database restart is
-        # replaced instead of failing the request (README "When something fails").
-        "check": ConnectionPool.check_connection,
     }
+    # With CONN_HEALTH_CHECKS (base settings) the pool checks a connection as it hands it out, so
+    # one broken by a database restart is replaced instead of failing the request.

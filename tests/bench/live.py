@@ -124,6 +124,7 @@ class RunResult:
     frame_bytes: float = 0.0
     usage: list[ProcessUsage] = field(default_factory=list)
     client_cpu: float = 0.0
+    connect_client_cpu: float = 0.0
     delivery_seconds: float = 0.0
     machine_cpu: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -609,6 +610,8 @@ def _run_one(
             urls = [f"ws://127.0.0.1:{servers[(i // count) % 2].port}{path}" for i in indexes]
             client_processes.append(_Clients(urls, deflate=deflate, ordinary=args.independent))
         connected = [process.answer() for process in client_processes]
+        # Includes starting Python and importing websockets (about 0.1 s).
+        result.connect_client_cpu = sum(process.cpu_seconds() for process in client_processes)
         result.opened = sum(answer["opened"] for answer in connected)
         result.failed = sum(answer["failed"] for answer in connected)
         for answer in connected:
@@ -758,7 +761,8 @@ def _profile_text(title: str, files: list[str]) -> str:
 
 def _print_result(result: RunResult) -> None:
     print(
-        f"  {result.opened}/{result.clients} connected in {result.connect_seconds:.2f} s, "
+        f"  {result.opened}/{result.clients} connected in {result.connect_seconds:.2f} s "
+        f"(load generator CPU {result.connect_client_cpu:.1f} s), "
         f"all live in {result.ready_seconds:.2f} s; post p50 {_median(result.post_ms):.0f} ms; "
         f"p50 {result.percentile_ms(result.latencies, 0.5):.0f} ms, "
         f"p99 {result.percentile_ms(result.latencies, 0.99):.0f} ms, "
@@ -843,9 +847,10 @@ def _report(results: list[RunResult], *, args, database_url: str) -> str:
         "reader's receipt of a message to the last one's):",
         "",
         "| Server | clients | connected (failed) | connect s | ready s | p50 ms | p95 ms | p99 ms | max ms | lost "
-        "| dup. | reord. | post ms p50 | fanout ms p50 / max | frame B | load gen. cores | other cores |",
+        "| dup. | reord. | post ms p50 | fanout ms p50 / max | frame B | load gen. CPU s, connecting "
+        "| load gen. cores | other cores |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: |",
+        "| ---: | ---: | ---: |",
     ]
     for r in results:
         server_cpu = sum(u.delivery_cpu for u in r.usage)
@@ -858,7 +863,7 @@ def _report(results: list[RunResult], *, args, database_url: str) -> str:
             f"| {r.percentile_ms(r.latencies, 1.0):.0f} "
             f"| {r.lost} | {r.duplicates} | {r.reordered} | {_median(r.post_ms):.0f} "
             f"| {r.percentile_ms(r.spreads, 0.5):.0f} / {r.percentile_ms(r.spreads, 1.0):.0f} "
-            f"| {r.frame_bytes:.0f} | {r.client_cpu / seconds:.2f} | {other:.2f} |"
+            f"| {r.frame_bytes:.0f} | {r.connect_client_cpu:.1f} | {r.client_cpu / seconds:.2f} | {other:.2f} |"
         )
     lines += [
         "",
