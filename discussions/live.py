@@ -133,10 +133,27 @@ def event_frame(change: object, language: str) -> str:
 
 
 def event_frames(change: object) -> dict[str, str]:
-    """Frames for one change from ``changes_after``."""
+    """Frames for one change from ``changes_after``. A comment keeps the html rendered for them
+    (``published_html``), so the view that posted it need not render it once more."""
     if isinstance(change, Comment):
-        return frames_by_language(lambda: comment_event(change))
+        rendered: dict[str, str] = {}
+
+        def render() -> dict:
+            event = comment_event(change)
+            rendered[translation.get_language()] = event["html"]
+            return event
+
+        frames = frames_by_language(render)
+        change._published_html = rendered
+        return frames
     return frames_by_language(lambda: thread_event(change))
+
+
+def published_html(comment: Comment) -> str:
+    """``comment_html`` in the active language, as published just now if it was (it has not changed
+    since: the publish runs on commit, in the request that made the change)."""
+    html = getattr(comment, "_published_html", {}).get(translation.get_language())
+    return html if html is not None else comment_html(comment)
 
 
 def _publish(thread_id: int, seq: int, frames: dict[str, str]) -> None:

@@ -158,7 +158,7 @@ def comment_create(request, thread_id: int):
     if as_json:
         comment.thread = thread
         return JsonResponse(
-            {"id": comment.pk, "seq": comment.seq, "parent": comment.reply_to_id, "html": live.comment_html(comment)},
+            {"id": comment.pk, "seq": comment.seq, "parent": comment.reply_to_id, "html": live.published_html(comment)},
             status=201,
         )
     messages.success(request, _("Your comment has been posted."))

@@ -53,3 +53,21 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # process must reach the others. Without Redis (or a shared file cache) it stays off unless
 # turned on explicitly, which is right only for a single process.
 DUGNAD_PAGE_CACHE = env_bool("DUGNAD_PAGE_CACHE", bool(REDIS_URL or globals().get("FILE_CACHE_DIR")))  # noqa: F405
+
+# PostgreSQL through a pool of connections per process (psycopg_pool, Django 5.1+), rather than a
+# connection per request: under ASGI each request runs on a thread of its own, so CONN_MAX_AGE
+# keeps nothing for the next request and every request would pay PostgreSQL's connection set-up.
+# Each process holds at most DATABASE_POOL_MAX_SIZE connections: with N web processes and a worker,
+# N × that + a few must stay under PostgreSQL's max_connections (100 by default). A request that
+# finds every connection busy waits up to DATABASE_POOL_TIMEOUT seconds, then fails (503).
+DATABASE_POOL = env_bool("DATABASE_POOL", True)
+if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Django refuses persistent connections beside a pool; the pool keeps them instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
+    # With CONN_HEALTH_CHECKS (base settings) the pool checks a connection as it hands it out, so
+    # one broken by a database restart is replaced instead of failing the request.

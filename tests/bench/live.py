@@ -59,6 +59,13 @@ SERVERS = {
 # seconds to connect 1,000.
 TARGET_P99_MS = {1000: 100, 2000: 200}
 TARGET_CONNECT_SECONDS = 5.0
+# --connections: how Dugnad's server processes reach PostgreSQL (the environment they get).
+CONNECTIONS = {
+    "setting": ("the settings' default", {}),
+    "0": ("CONN_MAX_AGE 0", {"DATABASE_POOL": "false", "DATABASE_CONN_MAX_AGE": "0"}),
+    "60": ("CONN_MAX_AGE 60", {"DATABASE_POOL": "false", "DATABASE_CONN_MAX_AGE": "60"}),
+    "pool": ("psycopg pool", {"DATABASE_POOL": "true", "DATABASE_CONN_MAX_AGE": "0"}),
+}
 EARLIER_COMMENTS = 20
 # A comment of a few sentences with a link and emphasis, about 500 characters.
 BODY = (
@@ -117,6 +124,7 @@ class RunResult:
     frame_bytes: float = 0.0
     usage: list[ProcessUsage] = field(default_factory=list)
     client_cpu: float = 0.0
+    connect_client_cpu: float = 0.0
     delivery_seconds: float = 0.0
     machine_cpu: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -171,10 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for clients in args.clients:
             for server in args.servers:
-                run._step(f"{SERVERS[server][0]}: {clients} clients, {args.messages} messages")
-                result = _run_one(server, clients, args=args, scene=scene, workdir=workdir)
-                _print_result(result)
-                results.append(result)
+                for connections in args.connections if server == "dugnad" else [None]:
+                    label = SERVERS[server][0] + (f" ({CONNECTIONS[connections][0]})" if connections else "")
+                    run._step(f"{label}: {clients} clients, {args.messages} messages")
+                    result = _run_one(server, clients, args=args, scene=scene, workdir=workdir, connections=connections)
+                    _print_result(result)
+                    results.append(result)
         report = _report(results, args=args, database_url=database_url)
         print()
         print(report)
@@ -227,6 +237,12 @@ def _arguments(argv):
         help="clients do not offer permessage-deflate (browsers do, and uvicorn accepts it by default)",
     )
     parser.add_argument(
+        "--server-deflate",
+        choices=("on", "off"),
+        help="whether the servers accept permessage-deflate (default: on; with --independent, off, as the "
+        "production unit deploy/systemd/dugnad-web@.service runs uvicorn)",
+    )
+    parser.add_argument(
         "--stock-bytes",
         type=int,
         default=2100,
@@ -238,11 +254,37 @@ def _arguments(argv):
     parser.add_argument(
         "--calibration", type=int, default=20, help="posts with nobody listening first, to cost a post (20)"
     )
+    parser.add_argument(
+        "--independent",
+        action="store_true",
+        help="measure as an outsider's client would: ONE process and thread (asyncio, no uvloop) holds every "
+        "socket (websockets' defaults, permessage-deflate) and POSTs the comments itself, 1000 clients, "
+        "a post every 0.25 s",
+    )
+    parser.add_argument(
+        "--connections",
+        default="",
+        help="run Dugnad once per way of reaching PostgreSQL, comma-separated: "
+        + ", ".join(f"{key} ({what})" for key, (what, _env) in CONNECTIONS.items())
+        + "; default: the settings' own",
+    )
     parser.add_argument("--profile", action="store_true", help="run the server processes under cProfile")
     parser.add_argument("--no-docs", action="store_true", help=f"do not update {DOCS.name}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, receipts)")
     args = parser.parse_args(argv)
+    if args.independent:
+        given = set(argv if argv is not None else sys.argv[1:])
+        if not any(option.startswith("--clients") for option in given):
+            args.clients = "1000"
+        if not any(option.startswith("--interval") for option in given):
+            args.interval = 0.25
+        args.client_processes = 1
+    if args.server_deflate is None:
+        args.server_deflate = "off" if args.independent else "on"
     args.clients = [int(value) for value in args.clients.split(",") if value]
+    args.connections = [value for value in args.connections.split(",") if value] or [None]
+    if set(args.connections) - {None} - set(CONNECTIONS):
+        parser.error(f"--connections: one or more of {', '.join(CONNECTIONS)}")
     args.servers = [value for value in args.servers.split(",") if value]
     unknown = set(args.servers) - set(SERVERS)
     if unknown:
@@ -293,7 +335,7 @@ def _free_port() -> int:
 class _Server:
     """One ``tests.bench.live_server`` process."""
 
-    def __init__(self, app: str, *, workdir: Path, name: str, profile: bool, deflate: bool):
+    def __init__(self, app: str, *, workdir: Path, name: str, profile: bool, deflate: bool, env: dict | None = None):
         self.port = _free_port()
         self.log_path = workdir / f"{name}.log"
         self.profile_path = workdir / f"{name}.prof" if profile else None
@@ -302,7 +344,7 @@ class _Server:
             command += ["--profile", str(self.profile_path)]
         if not deflate:
             command += ["--no-ws-deflate"]
-        env = os.environ.copy()
+        env = {**os.environ, **(env or {})}
         if app.startswith("tests.bench.live_stock_chat"):
             env.pop("DJANGO_SETTINGS_MODULE", None)
         with self.log_path.open("wb") as log:
@@ -354,15 +396,18 @@ def _memory_mb(pid: int, key: str) -> float:
 class _Clients:
     """One ``tests.bench.live_clients`` process."""
 
-    def __init__(self, urls: list[str], *, deflate: bool):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.bench.live_clients"],
-            cwd=BASE_DIR,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.send({"urls": urls, "deflate": deflate})
+    def __init__(self, urls: list[str], *, deflate: bool, ordinary: bool = False):
+        command = [sys.executable, "-m", "tests.bench.live_clients"]
+        if ordinary:
+            command.append("--asyncio")
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.send({"urls": urls, "deflate": deflate, "ordinary": ordinary})
+
+    def post_paced(self, requests: list[dict], interval: float) -> tuple[dict[int, float], list[float]]:
+        """Have this process POST the requests from its own event loop, ``interval`` s apart."""
+        self.send({"post": requests, "interval": interval})
+        posted = self.answer()["posted"]
+        return {seq: started for seq, started, _ms in posted}, [ms for _seq, _started, ms in posted]
 
     def send(self, command: dict) -> None:
         self.process.stdin.write(json.dumps(command) + "\n")
@@ -411,17 +456,24 @@ def _request(connection: http.client.HTTPConnection, path: str, body: str, heade
 class _StockPoster:
     def __init__(self, servers: list[_Server], message_bytes: int):
         self.connections = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=30) for server in servers]
+        self.ports = [server.port for server in servers]
         self.seq = 0
         self.message_bytes = message_bytes
 
-    def post(self, number: int) -> tuple[int, float]:
-        """Post one message through one server process or the other; returns its seq and start time."""
+    def request(self, number: int) -> dict:
+        """The request that posts message ``number``, for a client process to send."""
         self.seq += 1
         text = BODY.format(n=number)
         message = (text * (self.message_bytes // len(text) + 1))[: self.message_bytes]
         body = json.dumps({"seq": self.seq, "message": message})
-        connection = self.connections[number % len(self.connections)]
-        started, response, data = _request(connection, "/send/", body, {"Content-Type": "application/json"})
+        port = self.ports[number % len(self.ports)]
+        return {"port": port, "path": "/send/", "headers": {"Content-Type": "application/json"}, "body": body}
+
+    def post(self, number: int) -> tuple[int, float]:
+        """Post one message through one server process or the other; returns its seq and start time."""
+        request = self.request(number)
+        connection = self.connections[self.ports.index(request["port"])]
+        started, response, data = _request(connection, request["path"], request["body"], request["headers"])
         if response.status != 201:
             raise RuntimeError(f"POST /send/ answered {response.status}: {data[:300]!r}")
         return self.seq, started
@@ -450,12 +502,17 @@ class _DugnadHttpPoster:
             "X-CSRFToken": token,
         }
 
-    def post(self, number: int) -> tuple[int, float]:
-        index = number % len(self.connections)
-        connection = self.connections[index]
-        headers = {**self.headers, "Origin": f"http://127.0.0.1:{self.servers[index].port}"}
+    def request(self, number: int) -> dict:
+        """The request that posts comment ``number``, for a client process to send."""
+        port = self.servers[number % len(self.servers)].port
+        headers = {**self.headers, "Origin": f"http://127.0.0.1:{port}"}
         body = urllib.parse.urlencode({"body": BODY.format(n=number)})
-        started, response, data = _request(connection, self.path, body, headers)
+        return {"port": port, "path": self.path, "headers": headers, "body": body}
+
+    def post(self, number: int) -> tuple[int, float]:
+        request = self.request(number)
+        connection = self.connections[number % len(self.connections)]
+        started, response, data = _request(connection, self.path, request["body"], request["headers"])
         if response.status != 201:
             raise RuntimeError(f"POST {self.path} answered {response.status}: {data[:300]!r}")
         return json.loads(data)["seq"], started
@@ -499,13 +556,20 @@ def _dugnad_poster(args, servers: list[_Server], scene: Scene):
 # --- One run --------------------------------------------------------------------------------------
 
 
-def _run_one(server_key: str, clients: int, *, args, scene: Scene | None, workdir: Path) -> RunResult:
+def _run_one(
+    server_key: str, clients: int, *, args, scene: Scene | None, workdir: Path, connections: str | None = None
+) -> RunResult:
     label, app = SERVERS[server_key]
+    env = {}
+    if connections:
+        label = f"{label} ({CONNECTIONS[connections][0]})"
+        env = CONNECTIONS[connections][1]
     result = RunResult(server=label, clients=clients)
     deflate = not args.no_deflate
-    name = f"{server_key}-{clients}"
+    server_deflate = deflate and args.server_deflate == "on"
+    name = f"{server_key}-{connections or 'default'}-{clients}"
     servers = [
-        _Server(app, workdir=workdir, name=f"{name}-{index}", profile=args.profile, deflate=deflate)
+        _Server(app, workdir=workdir, name=f"{name}-{index}", profile=args.profile, deflate=server_deflate, env=env)
         for index in range(2)
     ]
     client_processes: list[_Clients] = []
@@ -544,8 +608,10 @@ def _run_one(server_key: str, clients: int, *, args, scene: Scene | None, workdi
         for number in range(count):
             indexes = range(number, clients, count)
             urls = [f"ws://127.0.0.1:{servers[(i // count) % 2].port}{path}" for i in indexes]
-            client_processes.append(_Clients(urls, deflate=deflate))
+            client_processes.append(_Clients(urls, deflate=deflate, ordinary=args.independent))
         connected = [process.answer() for process in client_processes]
+        # Includes starting Python and importing websockets (about 0.1 s).
+        result.connect_client_cpu = sum(process.cpu_seconds() for process in client_processes)
         result.opened = sum(answer["opened"] for answer in connected)
         result.failed = sum(answer["failed"] for answer in connected)
         for answer in connected:
@@ -557,7 +623,10 @@ def _run_one(server_key: str, clients: int, *, args, scene: Scene | None, workdi
         result.connect_p50 = max(answer["connect_p50"] for answer in connected)
 
         # Warm-up: one message that every socket must receive before the measured ones.
-        warmup_seq, _started = poster.post(0)
+        if args.independent:
+            warmup_seq = max(client_processes[0].post_paced([poster.request(0)], 0)[0])
+        else:
+            warmup_seq, _started = poster.post(0)
         _wait_all(client_processes, warmup_seq, timeout=60, result=result, what="the warm-up message")
         cpu_connected = [_cpu_seconds(server.pid) for server in servers]
         for usage, before, after in zip(result.usage, cpu_before, cpu_connected, strict=True):
@@ -570,7 +639,11 @@ def _run_one(server_key: str, clients: int, *, args, scene: Scene | None, workdi
         # The measured messages.
         client_cpu_before = sum(process.cpu_seconds() for process in client_processes)
         machine_before, delivery_started = load.machine_busy_seconds(), time.monotonic()
-        posted, result.post_ms = _post_paced(poster, range(1, args.messages + 1), args.interval)
+        if args.independent:
+            requests = [poster.request(number) for number in range(1, args.messages + 1)]
+            posted, result.post_ms = client_processes[0].post_paced(requests, args.interval)
+        else:
+            posted, result.post_ms = _post_paced(poster, range(1, args.messages + 1), args.interval)
         _wait_all(client_processes, max(posted), timeout=60, result=result, what="the last message")
         result.delivery_seconds = time.monotonic() - delivery_started
         result.machine_cpu = load.machine_busy_seconds() - machine_before
@@ -688,7 +761,8 @@ def _profile_text(title: str, files: list[str]) -> str:
 
 def _print_result(result: RunResult) -> None:
     print(
-        f"  {result.opened}/{result.clients} connected in {result.connect_seconds:.2f} s, "
+        f"  {result.opened}/{result.clients} connected in {result.connect_seconds:.2f} s "
+        f"(load generator CPU {result.connect_client_cpu:.1f} s), "
         f"all live in {result.ready_seconds:.2f} s; post p50 {_median(result.post_ms):.0f} ms; "
         f"p50 {result.percentile_ms(result.latencies, 0.5):.0f} ms, "
         f"p99 {result.percentile_ms(result.latencies, 0.99):.0f} ms, "
@@ -729,7 +803,12 @@ def _machine(database_url: str, args) -> list[tuple[str, str]]:
             version = connection.cursor().connection.info.server_version
             database = f"PostgreSQL {version // 10000}.{version % 10000}"
         database += f", CONN_MAX_AGE {connection.settings_dict['CONN_MAX_AGE']}"
-    deflate = "not offered" if args.no_deflate else "offered by the clients (as browsers do) and accepted"
+    if args.no_deflate:
+        deflate = "not offered"
+    elif args.server_deflate == "on":
+        deflate = "offered by the clients (as browsers do) and accepted"
+    else:
+        deflate = "offered by the clients (as browsers and `websockets` do), refused by the servers (as in production)"
     return [
         ("Machine", f"{os.cpu_count()} × {model}, {memory}; servers, Redis and the load generator share the cores"),
         ("Python", platform.python_version()),
@@ -745,7 +824,11 @@ def _machine(database_url: str, args) -> list[tuple[str, str]]:
         ("permessage-deflate", deflate),
         (
             "Clients",
-            f"{args.client_processes} processes of asyncio `websockets` clients, alternate sockets to each server",
+            "ONE process and thread, asyncio's own event loop: every socket (`websockets.connect` with the "
+            "library's defaults, every frame parsed with `json.loads`) and the posts (HTTP/1.1 from the same loop), "
+            "alternate sockets to each server"
+            if args.independent
+            else f"{args.client_processes} processes of asyncio `websockets` clients, alternate sockets to each server",
         ),
         (
             "Messages",
@@ -764,9 +847,10 @@ def _report(results: list[RunResult], *, args, database_url: str) -> str:
         "reader's receipt of a message to the last one's):",
         "",
         "| Server | clients | connected (failed) | connect s | ready s | p50 ms | p95 ms | p99 ms | max ms | lost "
-        "| dup. | reord. | post ms p50 | fanout ms p50 / max | frame B | load gen. cores | other cores |",
+        "| dup. | reord. | post ms p50 | fanout ms p50 / max | frame B | load gen. CPU s, connecting "
+        "| load gen. cores | other cores |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: |",
+        "| ---: | ---: | ---: |",
     ]
     for r in results:
         server_cpu = sum(u.delivery_cpu for u in r.usage)
@@ -779,7 +863,7 @@ def _report(results: list[RunResult], *, args, database_url: str) -> str:
             f"| {r.percentile_ms(r.latencies, 1.0):.0f} "
             f"| {r.lost} | {r.duplicates} | {r.reordered} | {_median(r.post_ms):.0f} "
             f"| {r.percentile_ms(r.spreads, 0.5):.0f} / {r.percentile_ms(r.spreads, 1.0):.0f} "
-            f"| {r.frame_bytes:.0f} | {r.client_cpu / seconds:.2f} | {other:.2f} |"
+            f"| {r.frame_bytes:.0f} | {r.connect_client_cpu:.1f} | {r.client_cpu / seconds:.2f} | {other:.2f} |"
         )
     lines += [
         "",
@@ -834,8 +918,9 @@ def _verdict(results: list[RunResult]) -> list[str]:
                 f"first began), {'meets' if ok else 'misses'} the 5 s / no-failure target"
             )
         ratio = ""
-        stock = next((s for s in results if s.clients == r.clients and s.server != r.server and s is not r), None)
-        if r.server == "Dugnad" and stock is not None and stock.latencies and r.latencies:
+        stock_label = SERVERS["stock"][0]
+        stock = next((s for s in results if s.clients == r.clients and s.server == stock_label), None)
+        if r.server.startswith("Dugnad") and stock is not None and stock.latencies and r.latencies:
             ratio = (
                 f"; the stock chat's p99 is {stock.percentile_ms(stock.latencies, 0.99) / p99:.1f}× Dugnad's, "
                 f"its server CPU per delivery {stock.cpu_per_delivery_ms / r.cpu_per_delivery_ms:.1f}× "
