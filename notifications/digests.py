@@ -33,6 +33,7 @@ from notifications.emails import (
     deliverable,
     due_notifications,
     email_message,
+    id_chunks,
     load,
     mark_emailed,
     message_id,
@@ -104,11 +105,12 @@ def send_digests(
     if frequency not in DIGEST_FREQUENCIES:
         raise ValueError(f"Not a digest frequency: {frequency}")
     due = due_notifications(frequency)
-    recipients = sorted(set(due.values_list("recipient_id", flat=True)))
-    if user_ids is not None:
-        # Filtered here rather than in SQL: a retry after an outage may name every recipient.
-        wanted = set(user_ids)
-        recipients = [pk for pk in recipients if pk in wanted]
+    if user_ids is None:
+        recipients = recipients_due(frequency)
+    else:
+        recipients = sorted(
+            {pk for chunk in id_chunks(sorted(set(user_ids))) for pk in _recipients_among(due, chunk)}
+        )
     run = DigestRun(frequency=frequency)
     for start in range(0, len(recipients), batch_size):
         people = recipients[start : start + batch_size]
@@ -126,6 +128,10 @@ def send_digests(
         len(run.failed_user_ids),
     )
     return run
+
+
+def _recipients_among(due, user_ids: list[int]) -> list[int]:
+    return list(due.filter(recipient_id__in=user_ids).order_by().values_list("recipient_id", flat=True).distinct())
 
 
 def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
@@ -221,12 +227,36 @@ def _digest_context(frequency: str, notifications: list[Notification]) -> dict:
     }
 
 
+def recipients_due(frequency: str) -> list[int]:
+    """Who has notifications due in a ``frequency`` digest, in id order (one query)."""
+    return list(
+        due_notifications(frequency).order_by("recipient_id").values_list("recipient_id", flat=True).distinct()
+    )
+
+
+@task()
+def send_digests_task(frequency: str, batch_size: int = BATCH_SIZE) -> dict:
+    """Queue the ``frequency`` digests as one ``send_digest_batch_task`` per ``batch_size`` people.
+
+    Every worker process takes batches from the queue, so several share a run; each batch is short
+    (seconds), well within ``TASKS_ABANDONED_AFTER_SECONDS``, so a worker that dies costs one batch
+    run again, never the whole run, and no live run is mistaken for an abandoned one.
+    """
+    if frequency not in DIGEST_FREQUENCIES:
+        raise ValueError(f"Not a digest frequency: {frequency}")
+    recipients = recipients_due(frequency)
+    batches = 0
+    for start in range(0, len(recipients), batch_size):
+        send_digest_batch_task.enqueue(frequency=frequency, user_ids=recipients[start : start + batch_size])
+        batches += 1
+    logger.info("%s digests: %s people in %s batches queued", frequency, len(recipients), batches)
+    return {"people": len(recipients), "batches": batches}
+
+
 @task(takes_context=True)
-def send_digests_task(
-    context: TaskContext, frequency: str, user_ids: list[int] | None = None, attempt: int = 1
-) -> dict:
-    """``send_digests`` as a background task; the people whose digest failed get it again later."""
-    run = send_digests(frequency, user_ids=user_ids, token=claim_token(context))
+def send_digest_batch_task(context: TaskContext, frequency: str, user_ids: list[int], attempt: int = 1) -> dict:
+    """``send_digests`` for ``user_ids`` (one batch) in a worker; those whose digest failed get it again later."""
+    run = send_digests(frequency, user_ids=user_ids, batch_size=max(len(user_ids), 1), token=claim_token(context))
     if run.failed_user_ids:
-        retry_later(send_digests_task, attempt=attempt, frequency=frequency, user_ids=run.failed_user_ids)
+        retry_later(send_digest_batch_task, attempt=attempt, frequency=frequency, user_ids=run.failed_user_ids)
     return {"people": run.people, "emails": run.emails, "failed": len(run.failed_user_ids)}
