@@ -12,7 +12,10 @@ write costs far less than the SMTP exchange it follows. Someone with nothing new
 digest whose sending fails is tried again by ``send_digests_task``
 for those people only, with the same back-off as immediate e-mails.
 
-``manage.py send_digests daily|weekly`` runs it, from cron or a systemd timer (README).
+``manage.py send_digests daily|weekly`` (a systemd timer runs it, see deploy/README.md) queues
+``send_digests_task``, which lists who has news and queues one ``send_digest_batch_task`` per
+batch: every ``db_worker`` process takes batches, so a site with many people runs more than one
+worker and they share the run (``docs/benchmarks.md``, "Digest e-mails", has the figures).
 """
 
 import logging
@@ -30,6 +33,7 @@ from notifications.emails import (
     claim,
     claim_token,
     claims_release,
+    commits_unflushed,
     deliverable,
     due_notifications,
     email_message,
@@ -108,9 +112,7 @@ def send_digests(
     if user_ids is None:
         recipients = recipients_due(frequency)
     else:
-        recipients = sorted(
-            {pk for chunk in id_chunks(sorted(set(user_ids))) for pk in _recipients_among(due, chunk)}
-        )
+        recipients = sorted({pk for chunk in id_chunks(sorted(set(user_ids))) for pk in _recipients_among(due, chunk)})
     run = DigestRun(frequency=frequency)
     for start in range(0, len(recipients), batch_size):
         people = recipients[start : start + batch_size]
@@ -147,31 +149,32 @@ def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
     sent = 0
     done = sorted(settled)
     sender = Sender()
-    try:
-        for items in by_recipient.values():
-            recipient = items[0].recipient
-            hub = next((n.hub for n in items if n.hub_id), None)
-            with translation.override(recipient_language(recipient, hub)):
-                context = _digest_context(frequency, items)
-                message = email_message(
-                    recipient=recipient,
-                    subject=context["title"],
-                    template="digest",
-                    context=context,
-                    unsubscribe_kind=ALL,
-                )
-            ids = [n.pk for n in items]
-            message.extra_headers["Message-ID"] = message_id(token, ids)
-            if sender.send(message):
-                mark_emailed(ids)
-                sent += 1
-                emailed += ids
-            else:
-                run.failed_user_ids.append(recipient.pk)
-    finally:
-        sender.close()
-        mark_emailed(done)
-        claims_release(token)
+    with commits_unflushed():
+        try:
+            for items in by_recipient.values():
+                recipient = items[0].recipient
+                hub = next((n.hub for n in items if n.hub_id), None)
+                with translation.override(recipient_language(recipient, hub)):
+                    context = _digest_context(frequency, items)
+                    message = email_message(
+                        recipient=recipient,
+                        subject=context["title"],
+                        template="digest",
+                        context=context,
+                        unsubscribe_kind=ALL,
+                    )
+                ids = [n.pk for n in items]
+                message.extra_headers["Message-ID"] = message_id(token, ids)
+                if sender.send(message):
+                    mark_emailed(ids)
+                    sent += 1
+                    emailed += ids
+                else:
+                    run.failed_user_ids.append(recipient.pk)
+        finally:
+            sender.close()
+            mark_emailed(done)
+            claims_release(token)
     run.emails += sent
     run.notifications += len(emailed)
     return sent
@@ -229,9 +232,7 @@ def _digest_context(frequency: str, notifications: list[Notification]) -> dict:
 
 def recipients_due(frequency: str) -> list[int]:
     """Who has notifications due in a ``frequency`` digest, in id order (one query)."""
-    return list(
-        due_notifications(frequency).order_by("recipient_id").values_list("recipient_id", flat=True).distinct()
-    )
+    return list(due_notifications(frequency).order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
 
 
 @task()
