@@ -5,12 +5,13 @@ and thread.
 notifications of those kinds that were neither e-mailed nor read in the site, in batches of
 people. A batch costs the same handful of queries whatever its size (one to claim its
 notifications, the people and their notifications in one query, two for which projects are public,
-one for suspensions, one to free what was not sent), plus one per digest sent, which marks its
+one for suspensions, one to free what was not sent; on PostgreSQL two more so that the marks need
+not wait for the disk, ``commits_unflushed``), plus one per digest sent, which marks its
 notifications e-mailed as soon as the mail server accepted it: so a worker killed in the middle of
 a batch never sends a digest twice (``notifications.emails``, "Each e-mail is sent once"); that
 write costs far less than the SMTP exchange it follows. Someone with nothing new gets nothing. A
-digest whose sending fails is tried again by ``send_digests_task``
-for those people only, with the same back-off as immediate e-mails.
+digest whose sending fails is tried again by ``send_digest_batch_task`` for those people only,
+with the same back-off as immediate e-mails.
 
 ``manage.py send_digests daily|weekly`` (a systemd timer runs it, see deploy/README.md) queues
 ``send_digests_task``, which lists who has news and queues one ``send_digest_batch_task`` per
