@@ -5,14 +5,18 @@ and thread.
 notifications of those kinds that were neither e-mailed nor read in the site, in batches of
 people. A batch costs the same handful of queries whatever its size (one to claim its
 notifications, the people and their notifications in one query, two for which projects are public,
-one for suspensions, one to free what was not sent), plus one per digest sent, which marks its
+one for suspensions, one to free what was not sent; on PostgreSQL two more so that the marks need
+not wait for the disk, ``commits_unflushed``), plus one per digest sent, which marks its
 notifications e-mailed as soon as the mail server accepted it: so a worker killed in the middle of
 a batch never sends a digest twice (``notifications.emails``, "Each e-mail is sent once"); that
 write costs far less than the SMTP exchange it follows. Someone with nothing new gets nothing. A
-digest whose sending fails is tried again by ``send_digests_task``
-for those people only, with the same back-off as immediate e-mails.
+digest whose sending fails is tried again by ``send_digest_batch_task`` for those people only,
+with the same back-off as immediate e-mails.
 
-``manage.py send_digests daily|weekly`` runs it, from cron or a systemd timer (README).
+``manage.py send_digests daily|weekly`` (a systemd timer runs it, see deploy/README.md) queues
+``send_digests_task``, which lists who has news and queues one ``send_digest_batch_task`` per
+batch: every ``db_worker`` process takes batches, so a site with many people runs more than one
+worker and they share the run (``docs/benchmarks.md``, "Digest e-mails", has the figures).
 """
 
 import logging
@@ -30,9 +34,11 @@ from notifications.emails import (
     claim,
     claim_token,
     claims_release,
+    commits_unflushed,
     deliverable,
     due_notifications,
     email_message,
+    id_chunks,
     load,
     mark_emailed,
     message_id,
@@ -104,11 +110,10 @@ def send_digests(
     if frequency not in DIGEST_FREQUENCIES:
         raise ValueError(f"Not a digest frequency: {frequency}")
     due = due_notifications(frequency)
-    recipients = sorted(set(due.values_list("recipient_id", flat=True)))
-    if user_ids is not None:
-        # Filtered here rather than in SQL: a retry after an outage may name every recipient.
-        wanted = set(user_ids)
-        recipients = [pk for pk in recipients if pk in wanted]
+    if user_ids is None:
+        recipients = recipients_due(frequency)
+    else:
+        recipients = sorted({pk for chunk in id_chunks(sorted(set(user_ids))) for pk in _recipients_among(due, chunk)})
     run = DigestRun(frequency=frequency)
     for start in range(0, len(recipients), batch_size):
         people = recipients[start : start + batch_size]
@@ -128,6 +133,10 @@ def send_digests(
     return run
 
 
+def _recipients_among(due, user_ids: list[int]) -> list[int]:
+    return list(due.filter(recipient_id__in=user_ids).order_by().values_list("recipient_id", flat=True).distinct())
+
+
 def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
     notifications = load(claim(due, token).order_by("recipient_id", "created_at", "pk"))
     # Decided since it was written: not listed as waiting, and never again considered (see below).
@@ -141,31 +150,32 @@ def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
     sent = 0
     done = sorted(settled)
     sender = Sender()
-    try:
-        for items in by_recipient.values():
-            recipient = items[0].recipient
-            hub = next((n.hub for n in items if n.hub_id), None)
-            with translation.override(recipient_language(recipient, hub)):
-                context = _digest_context(frequency, items)
-                message = email_message(
-                    recipient=recipient,
-                    subject=context["title"],
-                    template="digest",
-                    context=context,
-                    unsubscribe_kind=ALL,
-                )
-            ids = [n.pk for n in items]
-            message.extra_headers["Message-ID"] = message_id(token, ids)
-            if sender.send(message):
-                mark_emailed(ids)
-                sent += 1
-                emailed += ids
-            else:
-                run.failed_user_ids.append(recipient.pk)
-    finally:
-        sender.close()
-        mark_emailed(done)
-        claims_release(token)
+    with commits_unflushed():
+        try:
+            for items in by_recipient.values():
+                recipient = items[0].recipient
+                hub = next((n.hub for n in items if n.hub_id), None)
+                with translation.override(recipient_language(recipient, hub)):
+                    context = _digest_context(frequency, items)
+                    message = email_message(
+                        recipient=recipient,
+                        subject=context["title"],
+                        template="digest",
+                        context=context,
+                        unsubscribe_kind=ALL,
+                    )
+                ids = [n.pk for n in items]
+                message.extra_headers["Message-ID"] = message_id(token, ids)
+                if sender.send(message):
+                    mark_emailed(ids)
+                    sent += 1
+                    emailed += ids
+                else:
+                    run.failed_user_ids.append(recipient.pk)
+        finally:
+            sender.close()
+            mark_emailed(done)
+            claims_release(token)
     run.emails += sent
     run.notifications += len(emailed)
     return sent
@@ -221,12 +231,34 @@ def _digest_context(frequency: str, notifications: list[Notification]) -> dict:
     }
 
 
+def recipients_due(frequency: str) -> list[int]:
+    """Who has notifications due in a ``frequency`` digest, in id order (one query)."""
+    return list(due_notifications(frequency).order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
+
+
+@task()
+def send_digests_task(frequency: str, batch_size: int = BATCH_SIZE) -> dict:
+    """Queue the ``frequency`` digests as one ``send_digest_batch_task`` per ``batch_size`` people.
+
+    Every worker process takes batches from the queue, so several share a run; each batch is short
+    (seconds), well within ``TASKS_ABANDONED_AFTER_SECONDS``, so a worker that dies costs one batch
+    run again, never the whole run, and no live run is mistaken for an abandoned one.
+    """
+    if frequency not in DIGEST_FREQUENCIES:
+        raise ValueError(f"Not a digest frequency: {frequency}")
+    recipients = recipients_due(frequency)
+    batches = 0
+    for start in range(0, len(recipients), batch_size):
+        send_digest_batch_task.enqueue(frequency=frequency, user_ids=recipients[start : start + batch_size])
+        batches += 1
+    logger.info("%s digests: %s people in %s batches queued", frequency, len(recipients), batches)
+    return {"people": len(recipients), "batches": batches}
+
+
 @task(takes_context=True)
-def send_digests_task(
-    context: TaskContext, frequency: str, user_ids: list[int] | None = None, attempt: int = 1
-) -> dict:
-    """``send_digests`` as a background task; the people whose digest failed get it again later."""
-    run = send_digests(frequency, user_ids=user_ids, token=claim_token(context))
+def send_digest_batch_task(context: TaskContext, frequency: str, user_ids: list[int], attempt: int = 1) -> dict:
+    """``send_digests`` for ``user_ids`` (one batch) in a worker; those whose digest failed get it again later."""
+    run = send_digests(frequency, user_ids=user_ids, batch_size=max(len(user_ids), 1), token=claim_token(context))
     if run.failed_user_ids:
-        retry_later(send_digests_task, attempt=attempt, frequency=frequency, user_ids=run.failed_user_ids)
+        retry_later(send_digest_batch_task, attempt=attempt, frequency=frequency, user_ids=run.failed_user_ids)
     return {"people": run.people, "emails": run.emails, "failed": len(run.failed_user_ids)}

@@ -139,8 +139,8 @@ def test_every_unit_is_hardened_and_reads_the_environment_file():
         assert service["NoNewPrivileges"] == "yes", name
         assert service["ProtectSystem"] == "strict", name
         assert "/srv/dugnad/media" in service["ReadWritePaths"].split(), name
-    assert _unit("dugnad-worker.service")["Service"]["Restart"] == "always"
-    assert _unit("dugnad-worker.service")["Service"]["ExecStart"].endswith("manage.py db_worker")
+    assert _unit("dugnad-worker@.service")["Service"]["Restart"] == "always"
+    assert _unit("dugnad-worker@.service")["Service"]["ExecStart"].endswith("manage.py db_worker")
 
 
 def test_every_timer_starts_a_one_shot_management_command_that_exists():

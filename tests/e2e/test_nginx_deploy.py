@@ -1,6 +1,6 @@
 """The deploy files at work: Debian's nginx with deploy/nginx/dugnad.conf in front of two uvicorn
 processes on Unix sockets, started with deploy/systemd/dugnad-web@.service's command, and the task
-worker with dugnad-worker.service's, against the test database.
+worker with dugnad-worker@.service's, against the test database.
 
 Only the placeholders of the deploy files change (tests/deploy/rendering.py): the TLS snippet is
 replaced by a plain listen on a free port, so everything else nginx does here is what it does in
@@ -156,7 +156,7 @@ class Deployment:
         for instance in range(1, len(self.sockets) + 1):
             arguments = [arg.replace("/run/dugnad/", f"{self.run}/").replace("%i", str(instance)) for arg in web[1:]]
             self._spawn(f"web-{instance}", [sys.executable, "-m", "uvicorn", *arguments])
-        worker = _exec_start("dugnad-worker.service")
+        worker = _exec_start("dugnad-worker@.service")
         assert worker[1:] == ["manage.py", "db_worker"]
         self._spawn("worker", [sys.executable, *worker[1:], "--no-reload", "--worker-id", WORKER_ID])
 

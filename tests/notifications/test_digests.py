@@ -14,7 +14,7 @@ from django.utils import timezone
 from discussions.models import Comment, CommentingSuspension
 from discussions.permissions import forum_audiences
 from notifications import services
-from notifications.digests import MAX_ITEMS, send_digests, send_digests_task
+from notifications.digests import MAX_ITEMS, send_digest_batch_task, send_digests, send_digests_task
 from notifications.models import EmailFrequency, EmailPreference, EventKind, Notification
 from tests.accounts.factories import UserFactory
 from tests.discussions.factories import comment_create
@@ -204,8 +204,9 @@ def test_a_failed_digest_is_sent_again_to_those_people_only(scene, settings):
 
     result = send_digests_task.enqueue(frequency=DAILY).return_value
 
-    # The first person's digest failed; the retry (run at once by the test settings' backend) sent it.
-    assert result == {"people": 2, "emails": 1, "failed": 1}
+    # One batch queued; the first person's digest failed in it, and the retry (both run at once by
+    # the test settings' backend) sent it.
+    assert result == {"people": 2, "batches": 1}
     assert sorted(m.to[0] for m in mail.outbox) == sorted([scene.alice.email, scene.bob.email])
     assert FlakyEmailBackend.attempts == 3
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
@@ -276,4 +277,25 @@ def test_people_are_taken_in_batches(scene):
     assert run.emails == 25
     assert {m.to[0] for m in mail.outbox} == set(
         UserFactory._meta.model.objects.filter(pk__in=people).values_list("email", flat=True)
+    )
+
+
+def test_the_run_is_queued_as_one_task_per_batch_for_every_worker_to_take(scene, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    people = _people_with_news(scene, 25)
+    backend = send_digest_batch_task.get_backend()
+
+    planned = send_digests_task.call(frequency=DAILY, batch_size=10)
+
+    batches = [r for r in backend.results if r.task.name == send_digest_batch_task.name]
+    assert planned == {"people": 25, "batches": 3}
+    assert [r.kwargs["user_ids"] for r in batches] == [people[:10], people[10:20], people[20:]]
+    assert not mail.outbox, "the planning task sends nothing itself"
+
+    # A batch sends to its own people only, however many others have news.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    result = send_digest_batch_task.enqueue(**batches[1].kwargs).return_value
+    assert result == {"people": 10, "emails": 10, "failed": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        UserFactory._meta.model.objects.filter(pk__in=people[10:20]).values_list("email", flat=True)
     )

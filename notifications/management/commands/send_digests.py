@@ -8,8 +8,9 @@ from notifications.emails import retry_later
 
 class Command(BaseCommand):
     help = (
-        "Send the daily or weekly digest e-mails. By default the work is queued for the task worker "
-        "(manage.py db_worker); --now sends them from this process and prints what was sent."
+        "Send the daily or weekly digest e-mails. By default the work is queued for the task workers "
+        "(manage.py db_worker), one task per batch of people, which every worker takes from; --now sends "
+        "them from this process and prints what was sent."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, frequency, now, batch_size, **options):
         if not now:
-            result = send_digests_task.enqueue(frequency=frequency)
+            result = send_digests_task.enqueue(frequency=frequency, batch_size=batch_size)
             self.stdout.write(f"Queued the {frequency} digests (task {result.id}).")
             return
         run = send_digests(frequency, batch_size=batch_size)
