@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
+from cms import dependency
 from cms.versioned_cache import versioned
 
 
@@ -29,7 +30,7 @@ def _restricted() -> _Restricted:
         aliases = tuple(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)) if by_path else ()
         return _Restricted(by_path, aliases)
 
-    return versioned("view-restrictions", compute)
+    return versioned("view-restrictions", compute, depends_on=[dependency.TREE])
 
 
 def view_restrictions_for(page: Page):
@@ -99,6 +100,7 @@ def _unpublished_branches() -> tuple[str, ...]:
     return versioned(
         "unpublished-branches",
         lambda: tuple(Page.objects.filter(live=False, numchild__gt=0, depth__gt=1).values_list("path", flat=True)),
+        depends_on=[dependency.TREE],
     )
 
 

@@ -12,6 +12,7 @@ whether a link is the current page is still decided per request.
 from django import template
 from wagtail.models import Site
 
+from cms import dependency
 from cms.languages import current_language, in_language
 from cms.models import FooterSettings, HubPage, NavigationSettings
 from cms.versioned_cache import versioned
@@ -76,10 +77,15 @@ def navigation_links(context) -> list[dict]:
     language = current_language()
     hub = hub_in_context(context)
     if hub is not None:
-        return versioned(f"navigation:hub:{hub.pk}:{site.pk}:{language}", lambda: _hub_menu(hub.pk, request, language))
+        return versioned(
+            f"navigation:hub:{hub.pk}:{site.pk}:{language}",
+            lambda: _hub_menu(hub.pk, request, language),
+            depends_on=[dependency.hub(hub.pk), dependency.SITE],
+        )
     return versioned(
         f"navigation:{site.pk}:{language}",
         lambda: _links(NavigationSettings.for_site(site).links, request, language),
+        depends_on=[dependency.SITE],
     )
 
 
@@ -116,4 +122,4 @@ def footer_settings(context) -> dict:
             "links": _links(footer.links, request, language),
         }
 
-    return versioned(f"footer:{site.pk}:{language}", compute)
+    return versioned(f"footer:{site.pk}:{language}", compute, depends_on=[dependency.SITE])

@@ -12,7 +12,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from cms import versioned_cache
 from cms.models import FooterSettings, NavigationSettings
-from cms.page_cache import content_changed
+from cms.dependency import everything_changed
 from cms.selectors import hub_for_page, hub_latest_news
 from tests.cms.factories import (
     hub_page_create,
@@ -148,7 +148,7 @@ def test_versioned_values_are_kept_until_content_changes():
 
     assert versioned_cache.versioned("test:counter", compute) == 1
     assert versioned_cache.versioned("test:counter", compute) == 1
-    content_changed()
+    everything_changed()
     assert versioned_cache.versioned("test:counter", compute) == 2
 
 
@@ -161,4 +161,4 @@ def test_an_unreadable_cached_value_is_dropped_and_computed_again(monkeypatch):
     monkeypatch.delattr(f"{__name__}.Gone")
 
     assert versioned_cache.versioned("test:gone", lambda: "fresh") == "fresh"
-    assert cache.get(versioned_cache.KEY_PREFIX + "test:gone")[1] == "fresh"
+    assert cache.get(versioned_cache.KEY_PREFIX + "test:gone")["value"] == "fresh"
