@@ -11,6 +11,7 @@ from wagtail.models import CollectionViewRestriction, Locale, Page, PageViewRest
 from accounts.models import DataExport, User
 from cms import dependency
 from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, StatementPage
+from cms.selectors import hub_for_page
 from goals.models import Goal, Target
 from goals.models import Indicator as GoalIndicator
 
@@ -29,6 +30,8 @@ def page_keys(page: Page) -> set[str]:
     keys = {dependency.page(page.pk)}
     if getattr(page, "_dependency_tree_changed", True):
         keys.add(dependency.TREE)
+    if getattr(page, "_dependency_address_changed", False):
+        keys.add(dependency.EVERYTHING)
     if isinstance(page, StatementPage):  # every footer links the statements
         keys.add(dependency.SITE)
     specific_class = page.specific_class or type(page)
@@ -41,14 +44,16 @@ def page_keys(page: Page) -> set[str]:
 
 
 def _note_tree_change(sender, instance, **kwargs):
-    """Before a page is saved or deleted: whether the write changes which pages are live (``TREE``)."""
+    """Before a page is saved or deleted: whether the write changes which pages are live (``TREE``)
+    or a page's address, which links anywhere show (everything)."""
     if not isinstance(instance, Page):
         return
     if kwargs.get("signal") is pre_delete or instance._state.adding or instance.pk is None:
         instance._dependency_tree_changed = True
         return
-    was_live = Page.objects.filter(pk=instance.pk).values_list("live", flat=True).first()
-    instance._dependency_tree_changed = was_live != instance.live
+    before = Page.objects.filter(pk=instance.pk).values_list("live", "slug").first()
+    instance._dependency_tree_changed = before is None or before[0] != instance.live
+    instance._dependency_address_changed = before is not None and before[1] != instance.slug
 
 
 pre_save.connect(_note_tree_change, dispatch_uid="cms_dependency_tree_save")
@@ -75,10 +80,10 @@ def shown_by_page(page: Page) -> set[str]:
     keys = {dependency.page(page.pk)}
     if isinstance(page, HomePage):
         return keys | {dependency.SITE, dependency.HOME}
-    hub_id = page.pk if isinstance(page, HubPage) else hub_id_of_path(page.path)
-    if hub_id is None:
+    hub = hub_for_page(page)  # from the versioned cache: no query
+    if hub is None:
         return keys | {dependency.SITE}
-    return keys | {dependency.hub(hub_id), dependency.hub_discussions(hub_id)}
+    return keys | {dependency.hub(hub.pk), dependency.hub_discussions(hub.pk)}
 
 
 def _site_wide(instance) -> set[str]:
