@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from cms import versioned_cache
-from cms.models import FooterSettings, NavigationSettings
 from cms.dependency import everything_changed
+from cms.models import FooterSettings, NavigationSettings
 from cms.selectors import hub_for_page, hub_latest_news
 from tests.cms.factories import (
     hub_page_create,
