@@ -3,7 +3,7 @@
 Wagtail looks the site up in the database on every request (``Site.find_for_request``) and then
 fetches the specific root page to start routing: two queries on every page, for data that
 changes only when an administrator edits a site or publishes the root page. Both change the
-content version, so the cached copy is never stale (``cms.versioned_cache``).
+version of ``site``, so the cached copy is never stale (``cms.versioned_cache``).
 """
 
 from django.core.exceptions import DisallowedHost

@@ -2,8 +2,9 @@
 
 Wagtail asks the database on every page served (the page's ancestors, then their restrictions)
 and in every list of pages (``public()``), although restrictions are few and rarely change. Here
-the site's restrictions are read once per content version (``cms.versioned_cache``; saving or
-deleting a restriction, or moving a page, changes the version) and matched by tree path.
+the site's restrictions are read once per version of the page tree (``cms.versioned_cache``,
+``tree``; saving or deleting a restriction, or moving a page, replaces everything) and matched by
+tree path.
 """
 
 from dataclasses import dataclass
