@@ -5,8 +5,8 @@ site-wide pages (the home page, ``/goals/``, account pages) show the site settin
 (``NavigationSettings``, ``FooterSettings``). Wagtail's ``{{ settings.cms.NavigationSettings }}``
 would cost a query per setting plus one for the linked pages on every request; here each menu and
 footer is read once per hub and language while its dependencies (``hub:<id>``, ``site``) are
-unchanged: editing a hub, the settings or a page of the hub replaces one of them. The links are kept as plain data (label, address, page id), so that
-whether a link is the current page is still decided per request.
+unchanged: editing a hub, the settings or a page of the hub replaces one of them. The links are
+kept as plain data (label, address, page id), so that whether a link is the current page is still decided per request.
 """
 
 from django import template
