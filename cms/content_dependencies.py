@@ -44,16 +44,37 @@ def page_keys(page: Page) -> set[str]:
 
 
 def _note_tree_change(sender, instance, **kwargs):
-    """Before a page is saved or deleted: whether the write changes which pages are live (``TREE``)
-    or a page's address, which links anywhere show (everything)."""
+    """Before a page is saved or deleted: whether the write changes what the lists of public pages
+    are computed from (``TREE``: ``cms.restrictions``' aliases and unpublished branches, and the
+    pages whose own audience is cached, ``changes_tree_when_live_changes``), or a page's address,
+    which links anywhere show (everything).
+
+    A leaf page (a project, a news item) coming or going changes none of that: its own ``live`` is
+    read by the lists' queries, so publishing one replaces its hub's key, not the tree's.
+    """
     if not isinstance(instance, Page):
         return
-    if kwargs.get("signal") is pre_delete or instance._state.adding or instance.pk is None:
+    if instance.alias_of_id is not None:
         instance._dependency_tree_changed = True
         return
-    before = Page.objects.filter(pk=instance.pk).values_list("live", "slug").first()
-    instance._dependency_tree_changed = before is None or before[0] != instance.live
-    instance._dependency_address_changed = before is not None and before[1] != instance.slug
+    if kwargs.get("signal") is pre_delete:
+        instance._dependency_tree_changed = not instance.live or instance.numchild > 0
+        return
+    if instance._state.adding or instance.pk is None:
+        # Below a page that is not live, the parent becomes an unpublished branch.
+        parent_path = instance.path[: -Page.steplen] if instance.path else ""
+        parent_live = Page.objects.filter(path=parent_path).values_list("live", flat=True).first()
+        instance._dependency_tree_changed = parent_live is not True
+        return
+    before = Page.objects.filter(pk=instance.pk).values_list("live", "slug", "numchild").first()
+    if before is None:
+        instance._dependency_tree_changed = True
+        return
+    live_changed = before[0] != instance.live
+    instance._dependency_tree_changed = live_changed and (
+        before[2] > 0 or getattr(instance, "changes_tree_when_live_changes", False)
+    )
+    instance._dependency_address_changed = before[1] != instance.slug
 
 
 pre_save.connect(_note_tree_change, dispatch_uid="cms_dependency_tree_save")

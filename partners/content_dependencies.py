@@ -19,8 +19,9 @@ def partner_keys(partner_id: int) -> set[str]:
     projects it leads or takes part in (found through their relations' names: projects is above)."""
     hub_ids = Partnership.objects.filter(partner_id=partner_id).values_list("hub_id", flat=True)
     goal_ids = Partner.goals.through.objects.filter(partner_id=partner_id).values_list("goal_id", flat=True)
-    project_ids = Partner.objects.filter(pk=partner_id).values_list("projects", "led_projects")
-    pages = {dependency.page(pk) for pair in project_ids for pk in pair if pk is not None}
+    led = Partner.objects.filter(pk=partner_id, led_projects__isnull=False).values_list("led_projects", flat=True)
+    part = Partner.objects.filter(pk=partner_id, projects__isnull=False).values_list("projects", flat=True)
+    pages = {dependency.page(pk) for pk in [*led, *part]}
     return {dependency.partner(partner_id), *(dependency.hub(h) for h in hub_ids), *goal_keys(goal_ids), *pages}
 
 

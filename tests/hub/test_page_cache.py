@@ -274,3 +274,30 @@ def test_the_cache_can_be_turned_off(settings):
     second = _through(_middleware(_html()), RequestFactory().get("/side/"))
 
     assert CACHE_HEADER not in second
+
+
+# --- Entries written by other code (a deploy): misses, never errors ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "old_entry",
+    [
+        ("a-content-version", 200, [("Content-Type", "text/html")], b"<p>Gammal</p>"),  # before dependencies
+        {"format": 1, "versions": {}, "status": 200, "headers": [], "content": b"<p>Gammal</p>"},
+        "not an entry at all",
+    ],
+    ids=["tuple", "other-format", "garbage"],
+)
+def test_an_entry_of_another_format_is_a_miss_and_is_replaced(old_entry):
+    from django.core.cache import cache
+
+    middleware = _middleware(_html())
+    request = RequestFactory().get("/side/")
+    cache.set(middleware._key(request), old_entry)
+
+    first = middleware(request)
+    second = middleware(request)
+
+    assert first[CACHE_HEADER] == "miss"
+    assert first.content == b"<p>Hei</p>"
+    assert second[CACHE_HEADER] == "hit"
