@@ -9,7 +9,7 @@ and ``Last-Modified`` (when the API first answered under the current content ver
 ``api.selectors.content_seen_at``), with ``Cache-Control: public`` and a short ``max-age``.
 
 The server keeps each successful JSON answer (``API_RESPONSE_CACHE``) in the shared cache under the
-content version (``cms.page_cache``), keyed by its full path with the query string and the day (a
+content version (``cms.dependency``'s ``any``), keyed by its full path with the query string and the day (a
 project's reporting freshness depends on it): the version is read *before* the view runs, so an
 answer computed while content changed is stored under the old version and never served. Every
 committed change to public content replaces the version, so a kept answer is never stale. Answers
@@ -29,7 +29,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from accounts.urls_absolute import site_url
 from api.selectors import content_seen_at
-from cms.page_cache import CONTENT_VERSION_KEY, content_version_reset
+from cms.dependency import ANY_VERSION_KEY, any_version_reset
 from cms.rate_limits import rate_limit_hit
 
 logger = logging.getLogger(__name__)
@@ -98,8 +98,8 @@ class ApiMiddleware:
         day = timezone.localdate().isoformat()
         key = RESPONSE_KEY_PREFIX + hashlib.sha256(f"{site_url()} {day} {request.get_full_path()}".encode()).hexdigest()
         try:
-            found = cache.get_many([CONTENT_VERSION_KEY, key])
-            version = found.get(CONTENT_VERSION_KEY) or content_version_reset()
+            found = cache.get_many([ANY_VERSION_KEY, key])
+            version = found.get(ANY_VERSION_KEY) or any_version_reset()
         except Exception:  # a cache outage must not take the API down with it
             logger.exception("API response cache unavailable")
             return self.get_response(request)

@@ -7,10 +7,10 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site pages")
 
     def ready(self):
-        from cms.page_cache import connect_signals
+        from cms.dependency import connect_signals
 
-        # Saving, publishing or moving anything public pages are built from makes every cached
-        # anonymous page out of date (hub.page_cache).
+        # Saving, publishing or moving anything public pages are built from makes the cached pages
+        # and fragments that show it out of date (cms.dependency).
         connect_signals()
         _localized_numbers_in_admin_forms()
 

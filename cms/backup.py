@@ -32,7 +32,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from cms.page_cache import content_changed
+from cms import dependency
 
 MANIFEST = "manifest.json"
 POSTGRES_DUMP = "database.dump"
@@ -180,7 +180,7 @@ def backup_restore(*, directory: Path, force: bool = False) -> RestoreSummary:
             origin.close()
     connection.close()
     # Pages cached from the database that was there before (Redis outlives it) are out of date.
-    content_changed()
+    dependency.everything_changed()
     media_root = Path(settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(directory / manifest["media"]["file"], "r:gz") as archive:

@@ -3,13 +3,14 @@
 Wagtail looks the site up in the database on every request (``Site.find_for_request``) and then
 fetches the specific root page to start routing: two queries on every page, for data that
 changes only when an administrator edits a site or publishes the root page. Both change the
-content version, so the cached copy is never stale (``cms.versioned_cache``).
+version of ``site``, so the cached copy is never stale (``cms.versioned_cache``).
 """
 
 from django.core.exceptions import DisallowedHost
 from django.http.request import split_domain_port
 from wagtail.models import Site
 
+from cms import dependency
 from cms.versioned_cache import versioned
 
 
@@ -40,5 +41,7 @@ class CachedSiteMiddleware:
             port = request.get_port()
         except DisallowedHost:
             return self.get_response(request)  # Wagtail and Django answer this as before
-        request._wagtail_site = versioned(f"site:{hostname}:{port}", lambda: _site_with_specific_root(request))
+        request._wagtail_site = versioned(
+            f"site:{hostname}:{port}", lambda: _site_with_specific_root(request), depends_on=[dependency.SITE]
+        )
         return self.get_response(request)

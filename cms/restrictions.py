@@ -2,8 +2,9 @@
 
 Wagtail asks the database on every page served (the page's ancestors, then their restrictions)
 and in every list of pages (``public()``), although restrictions are few and rarely change. Here
-the site's restrictions are read once per content version (``cms.versioned_cache``; saving or
-deleting a restriction, or moving a page, changes the version) and matched by tree path.
+the site's restrictions are read once per version of the page tree (``cms.versioned_cache``,
+``tree``; saving or deleting a restriction, or moving a page, replaces everything) and matched by
+tree path.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
+from cms import dependency
 from cms.versioned_cache import versioned
 
 
@@ -29,7 +31,7 @@ def _restricted() -> _Restricted:
         aliases = tuple(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)) if by_path else ()
         return _Restricted(by_path, aliases)
 
-    return versioned("view-restrictions", compute)
+    return versioned("view-restrictions", compute, depends_on=[dependency.TREE])
 
 
 def view_restrictions_for(page: Page):
@@ -99,6 +101,7 @@ def _unpublished_branches() -> tuple[str, ...]:
     return versioned(
         "unpublished-branches",
         lambda: tuple(Page.objects.filter(live=False, numchild__gt=0, depth__gt=1).values_list("path", flat=True)),
+        depends_on=[dependency.TREE],
     )
 
 

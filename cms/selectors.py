@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from cms import dependency
 from cms.models import HomePage, HubPage, NewsIndexPage, NewsPage, StatementKind, StatementPage
 from cms.restrictions import public_q
 from cms.routing import routed_ancestors
@@ -31,6 +32,7 @@ def hub_for_page(page: Page) -> HubPage | None:
     return versioned(
         f"hub-of:{page.path}",
         lambda: HubPage.objects.filter(path__in=paths).defer_streamfields().order_by("-depth").first(),
+        depends_on=[dependency.SITE],
     )
 
 
@@ -102,4 +104,4 @@ def statement_links() -> list[dict]:
         links = [{"kind": page.kind, "title": page.title, "url": page.get_url()} for page in pages]
         return sorted((link for link in links if link["url"]), key=lambda link: order.index(link["kind"]))
 
-    return versioned("statement-links", compute)
+    return versioned("statement-links", compute, depends_on=[dependency.SITE])

@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from cms import dependency
+from cms.content_dependencies import shown_by_page
 from cms.models import HubPage
 from cms.permissions import is_site_administrator
 from cms.services import hub_coordinators_group_ensure, hub_menu_seed
@@ -46,3 +48,9 @@ def only_site_administrators_delete_hubs(request, page):
         messages.error(request, _("Only site administrators can delete a hub."))
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("before_serve_page")
+def declare_page_dependencies(page, request, serve_args, serve_kwargs):
+    # What the anonymous page cache keeps this page by (hub.page_cache, cms.dependency).
+    dependency.page_depends_on(*shown_by_page(page))

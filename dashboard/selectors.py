@@ -16,8 +16,8 @@ project, per project link and per outcome.
 
 **Caching**: the figures are kept in the versioned cache (``cms.versioned_cache``) per hub, language
 and day, so they are never stale: every save or delete of pages, partners, projects, progress
-updates, outcome measurements, comments and indicators replaces the content version
-(``cms.page_cache``; indicator imports call ``content_changed`` themselves). The day is in
+updates, outcome measurements, comments and indicators replaces the version of ``any``
+(``cms.dependency``; indicator imports call ``dependency.changed`` themselves). The day is in
 the key because "the last 24 months" and "on track" move with the calendar.
 
 **On track** (``outcome_state``): an outcome promises to move from ``baseline`` to ``target_value``

@@ -51,6 +51,9 @@ class ForumIndexPage(HubSectionMixin, RoutablePageMixin, Page):
         verbose_name = _("forum")
         verbose_name_plural = _("forums")
 
+    # Which forums are private is cached (discussions.permissions.forum_audiences, ``tree``).
+    changes_tree_when_live_changes = True
+
     # The views import services and forms, which import these models: imported late.
 
     @path("", name="list")

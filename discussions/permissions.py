@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.request_memo import remembered
+from cms import dependency
 from cms.permissions import is_hub_coordinator
 from cms.restrictions import PageAudience, audience_allows, page_audience
 from cms.versioned_cache import versioned
@@ -93,7 +94,7 @@ def forum_audiences() -> dict[int, PageAudience]:
         hubs = dict(HubPage.objects.filter(path__in=list(audiences)).values_list("path", "pk"))
         return {hubs[path]: audience for path, audience in audiences.items() if path in hubs}
 
-    return versioned("forum-audiences", compute)
+    return versioned("forum-audiences", compute, depends_on=[dependency.TREE])
 
 
 def thread_audience(thread: Thread) -> PageAudience:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from cms.page_cache import content_changed
+from cms import dependency
 from cms.restrictions import audience_allows, page_audience
 from discussions import events, live, selectors
 from discussions.models import (
@@ -252,7 +252,7 @@ def comments_erase_for(*, user, remove_text: bool) -> int:
                 comment.save(update_fields=fields)
                 changed += 1
         # Pages show the author's name, which is now "Deleted user".
-        content_changed()
+        dependency.changed(dependency.person(user.pk))
     logger.info("Erased user %s from %s comments (text removed: %s)", user.pk, changed, remove_text)
     return changed
 
@@ -446,7 +446,7 @@ def _set_lock(*, actor, thread: Thread, locked: bool, reason: str) -> Thread:
             thread=thread,
             reason=reason,
         )
-        content_changed()
+        dependency.changed(*dependency.dependencies_of(thread))  # an update() sends no signal
         transaction.on_commit(lambda: live.publish_thread_change(thread))
     return thread
 
@@ -468,7 +468,7 @@ def thread_pin(*, actor: User, thread: Thread, pinned: bool) -> Thread:
         Thread.objects.filter(pk=thread.pk).update(pinned=pinned)
         thread.pinned = pinned
         _log(actor=actor, kind=ModerationActionKind.PIN if pinned else ModerationActionKind.UNPIN, thread=thread)
-        content_changed()
+        dependency.changed(*dependency.dependencies_of(thread))  # an update() sends no signal
     return thread
 
 

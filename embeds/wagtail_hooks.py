@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from wagtail import hooks
 
+from cms import dependency
 from cms.fragments import cached_fragment
 from cms.models import HubPage
 from cms.restrictions import page_audience
@@ -19,7 +20,7 @@ def _public_index_id(hub: HubPage) -> int | None:
         index = ProjectIndexPage.objects.child_of(hub).live().first()
         return index.pk if index is not None and page_audience(index).public else None
 
-    return versioned(f"embed-index:{hub.pk}", compute)
+    return versioned(f"embed-index:{hub.pk}", compute, depends_on=[dependency.hub(hub.pk)])
 
 
 def share_context(hub: HubPage) -> dict:

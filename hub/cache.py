@@ -10,7 +10,7 @@ must not fail because Redis restarts (docs/live-protocol.md, "Faults").
 - The first failure of an outage and the recovery are logged once each, not every call.
 - A key whose write or deletion was lost might still hold an older value in Redis (a network
   outage rather than a restart): once Redis answers again those keys are deleted, so they are
-  misses rather than stale. The content version (``cms.page_cache``) is one such key: every page
+  misses rather than stale. The dependency versions (``cms.dependency``) are such keys: every page
   cached before the outage is then out of date, as it must be.
 """
 

@@ -2,10 +2,16 @@
 
 Most of a public page's cost is being a Wagtail page at all (routing, menus, settings, the
 hub; see docs/benchmarks.md), the same for every anonymous visitor. This middleware keeps the
-HTML of such pages in the default cache and serves it from there until the content version
-(``cms.page_cache``) changes, which every write to public content does on commit. A cached page
-is therefore never older than the last committed change; ``TIMEOUT`` only bounds memory and
-anything that changes with time alone.
+HTML of such pages in the default cache and serves it from there while the versions of what the
+page depends on (``cms.dependency``) are unchanged; every write to public content replaces the
+versions of what shows it on commit. A cached page is therefore never older than the last committed
+change to anything it shows; ``TIMEOUT`` only bounds memory and anything that changes with time
+alone.
+
+What a page depends on is collected while it renders: the view says what its own content depends
+on (``dependency.page_depends_on``: Wagtail pages through ``before_serve_page``, other views
+themselves) and every fragment, list and name it shows adds its own (``dependency.uses``, which
+``cms.versioned_cache`` calls). A page whose view said nothing depends on every write (``any``).
 
 What is cached, and what is not:
 
@@ -23,8 +29,12 @@ What is cached, and what is not:
 The key is the host, the full path with the query string, the language cookie and the language
 ``LocaleMiddleware`` would pick from the request (cookie, then Accept-Language, then the default;
 hub pages then apply the hub's default unless the cookie chose), so the three languages of a page
-are three entries. The lookup is one round trip: ``get_many`` of the content version and the
-entry, which records the version it was rendered under.
+are three entries. The entry records the versions of its dependencies as they were *before*
+rendering: those known then are read with the lookup, those first declared while rendering are read
+after it, and count only if no write happened meanwhile (``dependency.versions_after``). The
+lookup is one round trip: ``get_many`` of the entry and the versions of the dependencies this
+process last saw the URL depend on; only if the entry names others is there a second.
+``FORMAT`` is in the key and the value: after a deploy that changes it old entries are misses.
 
 It sits right after WhiteNoise, before sessions and LocaleMiddleware: a hit costs no session,
 language, CSRF or authentication work. Security headers added by the middleware above it are
@@ -42,12 +52,22 @@ from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_request
 
-from cms.page_cache import CONTENT_VERSION_KEY, content_changed, content_version_reset
+from cms import dependency
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 10 * 60
-KEY_PREFIX = "dugnad:page:"
+# The layout of an entry; change it with the layout, and old entries become misses.
+FORMAT = 2
+KEY_PREFIX = f"dugnad:page:{FORMAT}:"
+# What the pages of views below cms (which cannot name dependency keys) depend on, by URL name.
+VIEW_DEPENDENCIES = {
+    "goal_list": lambda kwargs: [dependency.SITE],
+    "goal_detail": lambda kwargs: [dependency.SITE, dependency.goal(kwargs["number"])],
+}
+# Dependencies of recently seen keys, so that the lookup reads their versions with the entry.
+HINTS_LIMIT = 10_000
+_hints: dict[str, frozenset[str]] = {}
 CACHE_HEADER = "X-Dugnad-Cache"
 EXCLUDED_PREFIXES = (
     "/admin/",
@@ -78,7 +98,7 @@ class AnonymousPageCacheMiddleware:
         if getattr(settings, "DUGNAD_PAGE_CACHE", True):
             # A new process may run new code and templates: pages cached by the old one must go.
             try:
-                content_changed()
+                dependency.everything_changed()
             except Exception:
                 logger.exception("Page cache unavailable")
 
@@ -87,19 +107,49 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = self._key(request)
         try:
-            found = cache.get_many([CONTENT_VERSION_KEY, key])
-        except Exception:  # a cache outage must not take the site down with it
+            entry, versions = dependency.read(key, _hints.get(key, {dependency.ANY}) | {dependency.ANY})
+            if not _is_entry(entry):
+                entry = None
+            elif not entry["versions"].keys() <= versions.keys():
+                versions = dependency.current_versions(versions, entry["versions"])
+        except Exception:  # a cache outage (or an entry older code wrote) must not take the site down
             logger.exception("Page cache unavailable")
             return self.get_response(request)
-        version = found.get(CONTENT_VERSION_KEY) or content_version_reset()
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
+        if entry is not None and dependency.is_current(entry["versions"], versions):
             return self._response_from(entry)
-        response = self.get_response(request)
+        try:
+            known = dependency.current_versions(versions, entry["versions"] if entry is not None else ())
+        except Exception:
+            logger.exception("Page cache unavailable")
+            return self.get_response(request)
+        collected, token = dependency.collect()
+        try:
+            response = self.get_response(request)
+        finally:
+            dependency.stop_collecting(token)
         if request.method == "GET" and self._response_is_cacheable(request, response):
+            match = getattr(request, "resolver_match", None)
+            if collected.view_keys is None and match is not None and match.url_name in VIEW_DEPENDENCIES:
+                collected.view_keys = set(VIEW_DEPENDENCIES[match.url_name](match.kwargs))
+            depends_on = collected.dependencies() | {dependency.EVERYTHING}
+            if len(_hints) >= HINTS_LIMIT:
+                _hints.clear()
+            _hints[key] = frozenset(depends_on)
             headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
             try:
-                cache.set(key, (version, response.status_code, headers, response.content), TIMEOUT)
+                versions = dependency.versions_after(known, depends_on)
+            except Exception:
+                logger.exception("Page cache unavailable")
+                return response
+            stored = {
+                "format": FORMAT,
+                "versions": versions,
+                "status": response.status_code,
+                "headers": headers,
+                "content": response.content,
+            }
+            try:
+                cache.set(key, stored, TIMEOUT)
             except Exception:
                 logger.exception("Page cache unavailable")
             response[CACHE_HEADER] = "miss"
@@ -147,9 +197,13 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _response_from(entry):
-        _version, status, headers, content = entry
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
             response[name] = value
         response[CACHE_HEADER] = "hit"
         return response
+
+
+def _is_entry(entry) -> bool:
+    """Whether ``entry`` has this code's layout (anything else is a miss, never an error)."""
+    return isinstance(entry, dict) and entry.get("format") == FORMAT and isinstance(entry.get("versions"), dict)

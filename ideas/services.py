@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.images import reencode_uploaded_image
 from accounts.names import public_name
+from cms import dependency
 from cms.markdown import markdown_html
-from cms.page_cache import content_changed
 from discussions.services import owned_thread_create
 from goals.models import Goal
 from ideas import events
@@ -98,7 +98,7 @@ def idea_update(*, actor, idea: Idea, title: str, text: str, goals: Sequence[Goa
         idea.goals.set(goals)
         if idea.thread_id:
             type(idea.thread).objects.filter(pk=idea.thread_id).update(title=idea.title[:200])
-            content_changed()  # an update() sends no signal
+            dependency.changed(*dependency.dependencies_of(idea.thread))  # an update() sends no signal
     return idea
 
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from cms import dependency
 from cms.forms import add_service_errors
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from cms.selectors import page_breadcrumbs
@@ -124,6 +125,8 @@ def idea_detail(request, hub, idea_id, *, answer_form=None, hide_form=None, proj
     can_answer = permissions.can_answer_idea(user, idea)
     can_project = permissions.can_turn_into_project(user, idea)
     goals = list(idea.goals.all())
+    if idea.author_id:
+        dependency.uses(dependency.person(idea.author_id))  # "Posted by ..."
     context = _base_context(request, hub)
     context.update(
         {

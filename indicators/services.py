@@ -6,7 +6,7 @@ and values; what is already there with the same figures is left untouched (no ``
 churn), so importing the same file twice changes nothing. Values that are in the database but not
 in the file are kept: an import adds and corrects, it never deletes.
 
-Each write tells the page cache (``cms.page_cache.content_changed``) and, after the commit, the
+Each write tells the page cache (``cms.dependency.changed``, the hub's pages) and, after the commit, the
 apps that cache figures (``indicators.events.indicators_changed``).
 """
 
@@ -26,10 +26,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms import dependency
 from cms.csv_import import decode, delimiter_label, file_error, read_limited, read_table
 from cms.forms import parse_localized_decimal
 from cms.models import HubPage
-from cms.page_cache import content_changed
+from indicators.content_dependencies import hub_indicators_keys
 from indicators.events import indicators_changed
 from indicators.models import Dimension, Indicator, Perspective, Quality, Series, Value
 from indicators.permissions import (
@@ -562,7 +563,7 @@ def _jsonstat_records(text: str, result: ImportResult, *, table_id: str, source:
 
 
 def _announce(hub_id: int) -> None:
-    content_changed()
+    dependency.changed(*hub_indicators_keys(hub_id))
     transaction.on_commit(partial(indicators_changed.send, sender=Indicator, hub_id=hub_id))
 
 

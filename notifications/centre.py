@@ -15,7 +15,7 @@ page of the centre and the unread count cost one query each whatever the number 
 
 The bell's count is cached per person under their inbox number (``Inbox.last_seq``, which every
 new notification and every "mark as read" takes a new value of) and the content version
-(``cms.page_cache``: hiding a comment or unpublishing a project changes it), so a page costs no
+(``cms.dependency``'s ``any``: hiding a comment or unpublishing a project changes it), so a page costs no
 query for it until one of those changes. ``notifications.live.publish_inbox_changes`` stores the
 new inbox numbers after each commit.
 """
@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from wagtail.models import Page
 
-from cms.page_cache import CONTENT_VERSION_KEY, content_version_reset
+from cms.dependency import ANY_VERSION_KEY, any_version_reset
 from cms.restrictions import public_q
 from notifications.models import EventKind, Inbox, Notification
 
@@ -129,8 +129,8 @@ def bell(user) -> Bell:
     count is current, one (two the first time) when it is not."""
     counted_key = UNREAD_KEY.format(user.pk)
     try:
-        found = cache.get_many([CONTENT_VERSION_KEY, seq_key(user.pk), counted_key])
-        version = found.get(CONTENT_VERSION_KEY) or content_version_reset()
+        found = cache.get_many([ANY_VERSION_KEY, seq_key(user.pk), counted_key])
+        version = found.get(ANY_VERSION_KEY) or any_version_reset()
     except Exception:  # a cache outage must not take the pages down with it
         logger.exception("Cache unavailable for the notification bell")
         return Bell(seq=_inbox_seq(user.pk), unread=unread_count(user))

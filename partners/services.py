@@ -20,8 +20,8 @@ from wagtail.models import Collection
 
 from accounts.images import reencode_uploaded_image
 from accounts.models import User
+from cms import dependency
 from cms.models import HubPage
-from cms.page_cache import content_changed
 from cms.permissions import is_hub_coordinator
 from cms.sanitise import active_content, sanitise_html
 from cms.slugs import slugify_no
@@ -271,7 +271,7 @@ def partner_create(
             partner.logo = _logo_image(partner_name=partner.name, content=logo_content, actor=actor)
         _save_partner(partner, goals=list(goals), focus_themes=list(focus_themes))
         PartnerMember.objects.create(partner=partner, user=actor, role=PartnerRole.ADMINISTRATOR)
-        _public_content_changed()
+        _public_content_changed(partner)
     logger.info("Partner %s created by user %s", partner.pk, actor.pk)
     return partner
 
@@ -308,7 +308,7 @@ def partner_update(
         _save_partner(partner, goals=goals, focus_themes=focus_themes)
         if partner.logo_id != old_logo_id:
             _logo_discard(old_logo_id, keep_for=partner)
-        _public_content_changed()
+        _public_content_changed(partner)
     logger.info("Partner %s updated by user %s", partner.pk, actor.pk)
     return partner
 
@@ -476,7 +476,7 @@ def partnership_apply(*, actor: User, partner: Partner, hub: HubPage, accept_ter
                 _("%(partner)s has already applied to this hub.") % {"partner": partner.name}
             ) from error
         _record(partnership, from_status=from_status, actor=actor, reason="")
-        _public_content_changed()
+        _public_content_changed(partnership)
         transaction.on_commit(lambda: events.partnership_applied.send(sender=Partnership, partnership=partnership))
     logger.info("Partner %s applied to hub %s (user %s)", partner.pk, hub.pk, actor.pk)
     return partnership
@@ -519,7 +519,7 @@ def partnership_decide(*, actor: User, partnership: Partnership, to_status: str,
         locked.reason = reason
         locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         _record(locked, from_status=from_status, actor=actor, reason=reason)
-        _public_content_changed()
+        _public_content_changed(locked)
         transaction.on_commit(lambda: events.partnership_decided.send(sender=Partnership, partnership=locked))
     logger.info("Partnership %s: %s -> %s by user %s", locked.pk, from_status, to_status, actor.pk)
     partnership.refresh_from_db()
@@ -610,7 +610,7 @@ def partnerships_import(
             if not is_new:
                 emails.partnership_email_schedule(event)
             partnerships.append(partnership)
-        _public_content_changed()
+        _public_content_changed(*partnerships)
         transaction.on_commit(lambda: _partnerships_decided_send(partnerships))
     return partnerships
 
@@ -627,7 +627,7 @@ def partner_terms_publish(*, actor: User, hub: HubPage, text: str) -> PartnerTer
     terms = PartnerTerms(hub=hub, text=sanitise_html(text), created_by=actor)
     terms.full_clean()
     terms.save()
-    _public_content_changed()
+    _public_content_changed(terms)
     logger.info("Partner terms %s published for hub %s by user %s", terms.pk, hub.pk, actor.pk)
     return terms
 
@@ -655,10 +655,10 @@ def member_role_change(*, actor: User, member: PartnerMember, role: str) -> Part
     return member
 
 
-def _public_content_changed() -> None:
-    """Cached anonymous pages (the directory, partner pages) are out of date once this commits.
+def _public_content_changed(*written) -> None:
+    """Cached pages that show ``written`` (the directory, partner pages) are out of date once this commits.
 
-    The model signals in ``cms.page_cache`` catch these saves too; the explicit call keeps the
+    The model signals in ``cms.dependency`` catch these saves too; the explicit call keeps the
     services right should a write move to ``update()`` or ``bulk_create()``, which send none.
     """
-    content_changed()
+    dependency.changed(*set().union(*(dependency.dependencies_of(thing) for thing in written)))

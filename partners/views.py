@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.images import ERROR_MESSAGES as IMAGE_ERROR_MESSAGES
+from cms import dependency
 from cms.forms import add_service_errors
 from cms.permissions import is_hub_coordinator, is_site_administrator
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
@@ -99,6 +100,7 @@ def partner_detail(request, page, slug: str):
         if current_slug is not None:
             return redirect(f"{page.get_url(request)}{current_slug}/", permanent=True)
         raise Http404(_("No partner here has that address.")) from error
+    dependency.page_depends_on(dependency.partner(partner.pk))
     return page.render(
         request,
         template="partners/partner_detail.html",

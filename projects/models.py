@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms import dependency
 from cms.blocks import INTRO_RICH_TEXT_FEATURES, BodyBlock
 from cms.models import HubSectionMixin
 from cms.search_text import NormalisedSearchMixin, normalised_search_fields
@@ -253,6 +254,14 @@ class ProjectPage(NormalisedSearchMixin, HubSectionMixin, Page):
             errors["hero_image_alt"] = _("Describe the main image for people who cannot see it.")
         if errors:
             raise ValidationError(errors)
+
+    def cache_dependencies(self) -> set[str]:
+        """What the page shows (``cms.dependency``): itself, its hub's menu and lists, and its own
+        thread (the thread block says so); not the hub's other discussions. Its partners' and
+        goals' changes replace the page's own key."""
+        hub = self.get_hub()
+        keys = {dependency.page(self.pk)}
+        return keys | {dependency.hub(hub.pk)} if hub is not None else keys | {dependency.SITE}
 
     def get_context(self, request, *args, **kwargs):
         """The page's context with everything it shows prefetched, and what this visitor may do."""

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
 
+from cms import dependency
 from cms.admin.access import coordinated_hubs
 from cms.models import HubPage
 from cms.restrictions import published_q
@@ -63,13 +64,15 @@ _NEWEST_FIRST = (F("first_published_at").desc(nulls_last=True), "-pk")
 
 def goal_catalogue() -> list[Goal]:
     """The 17 goals by number, from the versioned cache (every list and project page shows some)."""
-    return versioned("goals", lambda: list(goals_in_order()))
+    return versioned("goals", lambda: list(goals_in_order()), depends_on=[dependency.SITE])
 
 
 def target_catalogue() -> list[Target]:
     """Every target in order, with what lists and facts show (code, goal, order), from the versioned cache."""
     return versioned(
-        "targets", lambda: list(Target.objects.order_by("sort_key").only("pk", "code", "goal_id", "sort_key"))
+        "targets",
+        lambda: list(Target.objects.order_by("sort_key").only("pk", "code", "goal_id", "sort_key")),
+        depends_on=[dependency.SITE],
     )
 
 
@@ -193,6 +196,7 @@ def reporting_thresholds(index_id: int) -> tuple[int, int] | None:
             .values_list("reporting_due_months", "reporting_overdue_months")
             .first()
         ),
+        depends_on=[dependency.page(index_id)],
     )
 
 

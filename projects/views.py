@@ -26,6 +26,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.rich_text import expand_db_html
 
+from cms import dependency
 from cms.charts.lines import dated_line_chart
 from cms.forms import add_service_errors
 from cms.markdown import html_to_markdown, markdown_html
@@ -82,7 +83,11 @@ def _filter_choices(hub) -> tuple[list, list, list]:
     """
     goals, targets = selectors.goal_catalogue(), selectors.target_catalogue()
     hub_id = hub.pk if hub is not None else None
-    partners = versioned(f"approved-partners:{hub_id}", lambda: list(_approved_partners(hub).only("pk", "name")))
+    partners = versioned(
+        f"approved-partners:{hub_id}",
+        lambda: list(_approved_partners(hub).only("pk", "name")),
+        depends_on=[dependency.hub(hub_id)] if hub_id is not None else (),
+    )
     return goals, targets, partners
 
 

@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
+from cms import dependency
 from cms.selectors import page_breadcrumbs
 from sitesearch.selectors import FACETS, clean_filters, public_hubs, site_search
 
@@ -23,6 +24,8 @@ FACET_LABELS = {
 
 
 def search(request):
+    # Results depend on every write and, after it, on the index task having run (sitesearch.receivers).
+    dependency.page_depends_on(dependency.ANY, dependency.SEARCH)
     query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
     filters = clean_filters(request.GET)
     hubs = public_hubs()

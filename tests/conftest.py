@@ -1,13 +1,16 @@
 import pytest
 from django.core.cache import cache
 
+from tests.cache_cleanup import delete_run_keys, run_key_patterns
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and cached fragments must not leak from one test into the next (Redis is shared)."""
-    cache.clear()
+    """Rate limits and cached fragments must not leak from one test into the next. Only this run's
+    keys go: the Redis database may be shared (tests/cache_cleanup.py)."""
+    delete_run_keys(cache, run_key_patterns())
     yield
-    cache.clear()
+    delete_run_keys(cache, run_key_patterns())
 
 
 @pytest.fixture

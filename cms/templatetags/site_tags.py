@@ -4,14 +4,15 @@ A page in a hub shows that hub's own menu (``HubPage.menu_links``) and contact d
 site-wide pages (the home page, ``/goals/``, account pages) show the site settings
 (``NavigationSettings``, ``FooterSettings``). Wagtail's ``{{ settings.cms.NavigationSettings }}``
 would cost a query per setting plus one for the linked pages on every request; here each menu and
-footer is read once per content version, hub and language: editing a hub, the settings or any
-page changes the version. The links are kept as plain data (label, address, page id), so that
-whether a link is the current page is still decided per request.
+footer is read once per hub and language while its dependencies (``hub:<id>``, ``site``) are
+unchanged: editing a hub, the settings or a page of the hub replaces one of them. The links are
+kept as plain data (label, address, page id), so that whether a link is the current page is still decided per request.
 """
 
 from django import template
 from wagtail.models import Site
 
+from cms import dependency
 from cms.languages import current_language, in_language
 from cms.models import FooterSettings, HubPage, NavigationSettings
 from cms.versioned_cache import versioned
@@ -76,10 +77,15 @@ def navigation_links(context) -> list[dict]:
     language = current_language()
     hub = hub_in_context(context)
     if hub is not None:
-        return versioned(f"navigation:hub:{hub.pk}:{site.pk}:{language}", lambda: _hub_menu(hub.pk, request, language))
+        return versioned(
+            f"navigation:hub:{hub.pk}:{site.pk}:{language}",
+            lambda: _hub_menu(hub.pk, request, language),
+            depends_on=[dependency.hub(hub.pk), dependency.SITE],
+        )
     return versioned(
         f"navigation:{site.pk}:{language}",
         lambda: _links(NavigationSettings.for_site(site).links, request, language),
+        depends_on=[dependency.SITE],
     )
 
 
@@ -116,4 +122,4 @@ def footer_settings(context) -> dict:
             "links": _links(footer.links, request, language),
         }
 
-    return versioned(f"footer:{site.pk}:{language}", compute)
+    return versioned(f"footer:{site.pk}:{language}", compute, depends_on=[dependency.SITE])

@@ -3,6 +3,7 @@ never imports consultations; its template loads this tag)."""
 
 from django import template
 
+from cms import dependency
 from cms.versioned_cache import versioned
 from consultations import selectors
 
@@ -18,6 +19,7 @@ def project_consultations(project):
     consultations = versioned(
         f"consultations:project:{project.pk}",
         lambda: selectors.project_open_consultations(project),
+        depends_on=[dependency.page(project.pk)],
         timeout=LIST_TIMEOUT,
     )
     hub = consultations[0].hub if consultations else None

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.names import public_name
+from cms import dependency
 from discussions import selectors
 from discussions.forms import CommentForm
 from discussions.models import Comment, Thread
@@ -33,6 +34,7 @@ def discussion(context, subject):
     thread = _thread_of(subject)
     if thread is None:
         return {"thread": None}
+    dependency.uses(dependency.thread(thread.pk))
     block = selectors.thread_block(thread, user, getattr(request, "session", None))
     if not block.viewer.can_view:
         return {"thread": None}
@@ -86,6 +88,8 @@ def comment_state(comment: Comment) -> str:
 
 @register.filter
 def comment_author_name(comment: Comment) -> str:
+    if comment.author_id:
+        dependency.uses(dependency.person(comment.author_id))
     return public_name(comment.author) if comment.author_id and comment.author else _("Former user")
 
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cms import dependency
 from cms.forms import add_service_errors
 from discussions import selectors, services
 from discussions.forms import TopicForm
@@ -22,6 +23,8 @@ def forum_index(request, page: ForumIndexPage):
     hub = page.get_hub()
     paginator = Paginator(selectors.forum_topics(hub), FORUM_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
+    # The list shows who opened each topic.
+    dependency.uses(*(dependency.person(topic.author_id) for topic in page_obj.object_list if topic.author_id))
     return page.render(
         request,
         template="discussions/forum_index_page.html",
@@ -96,6 +99,13 @@ def forum_topic(request, page: ForumIndexPage, thread_id: int):
     thread = selectors.forum_topic(hub, thread_id) if hub else None
     if thread is None:
         raise Http404(_("There is no topic here with that number."))
+    # The topic's page shows its thread, not the forum's list: other topics' comments leave it cached.
+    dependency.page_depends_on(
+        dependency.page(page.pk),
+        dependency.thread(thread.pk),
+        *([dependency.person(thread.author_id)] if thread.author_id else []),
+        replace=True,
+    )
     return page.render(
         request,
         template="discussions/forum_topic.html",

@@ -3,6 +3,7 @@ events; their templates load these tags, so the dependency points from events do
 
 from django import template
 
+from cms import dependency
 from cms.versioned_cache import versioned
 from events import selectors
 
@@ -19,7 +20,10 @@ def project_events(project):
     return {
         "project": project,
         "events": versioned(
-            f"events:project:{project.pk}", lambda: selectors.project_upcoming_events(project), timeout=LIST_TIMEOUT
+            f"events:project:{project.pk}",
+            lambda: selectors.project_upcoming_events(project),
+            depends_on=[dependency.page(project.pk)],
+            timeout=LIST_TIMEOUT,
         ),
         "ical_url": f"{hub.url}events/project/{project.pk}/ical/" if hub is not None else "",
     }
@@ -28,5 +32,10 @@ def project_events(project):
 @register.inclusion_tag("events/includes/hub_events.html")
 def hub_events(hub):
     """A short "next events" list for the hub's home page."""
-    events = versioned(f"events:hub:{hub.pk}", lambda: selectors.hub_next_events(hub), timeout=LIST_TIMEOUT)
+    events = versioned(
+        f"events:hub:{hub.pk}",
+        lambda: selectors.hub_next_events(hub),
+        depends_on=[dependency.hub(hub.pk)],
+        timeout=LIST_TIMEOUT,
+    )
     return {"hub": hub, "events": events, "events_url": f"{hub.url}events/"}

@@ -321,7 +321,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # --- Page cache ---------------------------------------------------------------------------------
 
 # Whole public pages for visitors who are not logged in (hub.page_cache), kept until any public
-# content changes (cms.page_cache). Off by default under DEBUG, where templates change without
+# content that they show changes (cms.dependency). Off by default under DEBUG, where templates change without
 # a restart; the tests run with it on.
 DUGNAD_PAGE_CACHE = env_bool("DUGNAD_PAGE_CACHE", not DEBUG)
 

@@ -32,7 +32,7 @@ if not REDIS_URL:  # noqa: F405
 
 # Under pytest-xdist (`pytest -n 2`) each worker (gw0, gw1, ...) has its own test database
 # (pytest-django adds the suffix) and its own temporary folders; here it also gets its own Redis
-# database, because the tests' cache.clear() empties a whole Redis database, and its own key prefix.
+# database and its own key prefix, whose keys alone the tests delete between tests (tests/cache_cleanup.py).
 # The browser tests' server processes are handed these values as they are (tests/e2e/harness.py).
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if XDIST_WORKER and REDIS_URL:  # noqa: F405

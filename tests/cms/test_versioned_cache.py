@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
-from cms import versioned_cache
+from cms import dependency, versioned_cache
+from cms.dependency import everything_changed
 from cms.models import FooterSettings, NavigationSettings
-from cms.page_cache import content_changed
 from cms.selectors import hub_for_page, hub_latest_news
 from tests.cms.factories import (
     hub_page_create,
@@ -148,7 +148,7 @@ def test_versioned_values_are_kept_until_content_changes():
 
     assert versioned_cache.versioned("test:counter", compute) == 1
     assert versioned_cache.versioned("test:counter", compute) == 1
-    content_changed()
+    everything_changed()
     assert versioned_cache.versioned("test:counter", compute) == 2
 
 
@@ -161,4 +161,45 @@ def test_an_unreadable_cached_value_is_dropped_and_computed_again(monkeypatch):
     monkeypatch.delattr(f"{__name__}.Gone")
 
     assert versioned_cache.versioned("test:gone", lambda: "fresh") == "fresh"
-    assert cache.get(versioned_cache.KEY_PREFIX + "test:gone")[1] == "fresh"
+    assert cache.get(versioned_cache.KEY_PREFIX + "test:gone")["value"] == "fresh"
+
+
+@pytest.mark.parametrize("old_entry", [("a-content-version", "gammal"), {"format": 1, "value": "gammal"}])
+def test_an_entry_of_another_format_is_computed_again(old_entry):
+    cache.set(versioned_cache.KEY_PREFIX + "test:format", old_entry)
+
+    assert versioned_cache.versioned("test:format", lambda: "fersk") == "fersk"
+    assert versioned_cache.versioned("test:format", lambda: "again") == "fersk"
+
+
+def test_a_value_is_kept_until_one_of_its_own_dependencies_changes():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    def hubs_list():
+        return versioned_cache.versioned("test:hub", compute, depends_on=[dependency.hub(1)])
+
+    assert hubs_list() == 1
+    dependency.changed(dependency.hub(2), dependency.page(3), dependency.thread(4))
+    assert hubs_list() == 1
+    dependency.changed(dependency.hub(1))
+    assert hubs_list() == 2
+
+
+def test_a_value_depends_on_what_its_computation_took_from_the_versioned_cache():
+    def inner():
+        return versioned_cache.versioned("test:inner", lambda: "inner", depends_on=[dependency.goal(7)])
+
+    calls = []
+
+    def outer():
+        calls.append(1)
+        return versioned_cache.versioned("test:outer", lambda: inner() + str(len(calls)), depends_on=[dependency.SITE])
+
+    first = outer()
+    assert outer() == first
+    dependency.changed(dependency.goal(7))
+    assert outer() != first

@@ -24,8 +24,9 @@ def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory, e2e_m
     """The real ASGI server, started once for the session against the test database.
 
     It shares the tests' cache (Redis when REDIS_URL is set, else a file cache both processes
-    use), so the per-test cache.clear() also empties what the server cached, such as Wagtail's
-    site root paths: a page tree rebuilt by one test is never served from another test's cache.
+    use), so emptying the run's keys before each test (tests/cache_cleanup.py) also empties what
+    the server cached, such as Wagtail's site root paths: a page tree rebuilt by one test is never
+    served from another test's cache.
     """
     root = tmp_path_factory.mktemp("live-server")
     shared_cache_dir = None

@@ -1,11 +1,12 @@
-"""The anonymous full-page cache (hub.page_cache) and its content version (cms.page_cache)."""
+"""The anonymous full-page cache (hub.page_cache) and the dependency versions it keeps pages by (cms.dependency)."""
 
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from cms.page_cache import _bump, content_changed, content_version
+from cms import dependency
+from cms.dependency import everything_changed
 from hub.page_cache import CACHE_HEADER, AnonymousPageCacheMiddleware
 from partners.models import PartnershipStatus
 from partners.services import partnership_decide
@@ -82,7 +83,7 @@ def test_a_logged_in_user_is_never_served_from_or_stored_in_the_cache(client, hu
     assert CACHE_HEADER not in logged_in
     assert "Kari Innlogget" in logged_in.content.decode()
     client.logout()
-    content_changed()  # the anonymous entry goes; the logged-in page must not take its place
+    everything_changed()  # the anonymous entry goes; the logged-in page must not take its place
     client.force_login(user)
     client.get(hub.url)
     client.logout()
@@ -180,24 +181,29 @@ def test_a_draft_leaves_the_public_page_as_published(client, hub):
     assert "Utkast" not in response.content.decode()
 
 
-def test_content_changed_waits_for_the_commit_and_schedules_itself_once(django_capture_on_commit_callbacks):
-    before = content_version()
+def test_changed_replaces_now_and_once_more_after_the_commit_with_every_key_of_the_transaction(
+    django_capture_on_commit_callbacks,
+):
+    first, second = dependency.hub(1), dependency.page(2)
+    before = {key: dependency.version(key) for key in (first, second, dependency.ANY)}
 
     with django_capture_on_commit_callbacks() as callbacks:
-        content_changed()
-        content_changed()
+        dependency.changed(first)
+        dependency.changed(second)
+    during = {key: dependency.version(key) for key in before}
+    assert all(during[key] != before[key] for key in before)
+    assert len(callbacks) == 1
 
-    assert content_version() != before
-    assert callbacks == [_bump]
+    callbacks[0]()
+    assert all(dependency.version(key) != during[key] for key in before)
 
 
 def test_an_evicted_version_never_matches_an_old_entry(client, hub):
     from django.core.cache import cache
 
-    from cms.page_cache import CONTENT_VERSION_KEY
-
     client.get(hub.url)
-    cache.delete(CONTENT_VERSION_KEY)
+    assert client.get(hub.url)[CACHE_HEADER] == "hit"
+    cache.delete(dependency.version_key(dependency.hub(hub.pk)))
 
     assert client.get(hub.url)[CACHE_HEADER] == "miss"
 
@@ -268,3 +274,30 @@ def test_the_cache_can_be_turned_off(settings):
     second = _through(_middleware(_html()), RequestFactory().get("/side/"))
 
     assert CACHE_HEADER not in second
+
+
+# --- Entries written by other code (a deploy): misses, never errors ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "old_entry",
+    [
+        ("a-content-version", 200, [("Content-Type", "text/html")], b"<p>Gammal</p>"),  # before dependencies
+        {"format": 1, "versions": {}, "status": 200, "headers": [], "content": b"<p>Gammal</p>"},
+        "not an entry at all",
+    ],
+    ids=["tuple", "other-format", "garbage"],
+)
+def test_an_entry_of_another_format_is_a_miss_and_is_replaced(old_entry):
+    from django.core.cache import cache
+
+    middleware = _middleware(_html())
+    request = RequestFactory().get("/side/")
+    cache.set(middleware._key(request), old_entry)
+
+    first = middleware(request)
+    second = middleware(request)
+
+    assert first[CACHE_HEADER] == "miss"
+    assert first.content == b"<p>Hei</p>"
+    assert second[CACHE_HEADER] == "hit"

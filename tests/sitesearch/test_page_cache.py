@@ -2,6 +2,8 @@
 
 import pytest
 
+from cms import dependency
+from tests.partners.factories import hub_create
 from tests.sitesearch.factories import search_world_create
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +33,20 @@ def test_logged_in_visitors_are_never_served_from_the_cache(client):
 
     client.force_login(UserFactory(verified=True))
     assert client.get("/search/", {"q": "bærekraft"}).get("X-Dugnad-Cache") != "hit"
+
+
+def test_the_index_task_replaces_the_search_results_version_and_no_page_of_an_unrelated_hub(
+    client, django_capture_on_commit_callbacks
+):
+    world = search_world_create()
+    elsewhere = hub_create(title="Tromsø", home=world.hub.get_parent().specific)
+    client.get(elsewhere.url)
+    assert client.get(elsewhere.url)["X-Dugnad-Cache"] == "hit"
+    before = dependency.version(dependency.SEARCH)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world.partner.name = "Blå Hender"
+        world.partner.save()
+
+    assert dependency.version(dependency.SEARCH) != before
+    assert client.get(elsewhere.url)["X-Dugnad-Cache"] == "hit"
