@@ -44,6 +44,7 @@ END = "<!-- bench:national-full:end -->"
 DEMO_HUB_SLUG = "fjordvik-framtidslab"
 COUNTRY_HUB = "kommune-001"
 POSTERS = 40
+THREAD_COMMENTS = 50
 
 
 @dataclass
@@ -198,8 +199,12 @@ def _targets(hub_slug: str) -> list[Target]:
         ProjectPage.objects.child_of(projects).live().filter(discussion__last_seq__gt=0).order_by("-pk").first()
         or ProjectPage.objects.child_of(projects).live().order_by("-pk").first()
     )
-    topic = Thread.objects.filter(hub=hub, project__isnull=True).order_by("-last_seq", "pk").first()
+    # A busy topic of at most THREAD_COMMENTS comments: a thread page shows every comment, so the
+    # busiest of the country (a few hundred) measures its length rather than the page type.
+    topics = Thread.objects.filter(hub=hub, project__isnull=True).order_by("-last_seq", "pk")
+    topic = topics.filter(last_seq__lte=THREAD_COMMENTS).first() or topics.first()
     goal = project.primary_goal.number if project and project.primary_goal_id else 13
+    topic_path = f"{forum.url}{topic.pk}/" if topic else ""
     partner_path = directory.url + directory.reverse_subpage("partner", kwargs={"slug": partner.slug})
     targets = [
         Target("bare", "bare view (20 KB template)", "/bench/bare/"),
@@ -212,7 +217,7 @@ def _targets(hub_slug: str) -> list[Target]:
         Target("projects", "project list", projects.url),
         Target("project", "project page", project.url if project else ""),
         Target("forum", "forum", forum.url),
-        Target("thread", "forum topic (thread)", f"{forum.url}{topic.pk}/" if topic else ""),
+        Target("thread", f"forum topic ({topic.last_seq if topic else 0} comments)", topic_path),
         Target("events", "events", f"{hub.url}events/"),
     ]
     return [target for target in targets if target.path]
@@ -480,7 +485,7 @@ def _report(targets: list[Target], *, demo_counts: dict, hits: HitRate, seeding:
         for mode in ("hit", "miss", "member"):
             result = target.results.get(mode)
             ratio = result.server_cpu_ms_per_request / bare_ms[mode] if result and result.requests else math.nan
-            ratios.append(f"{ratio:.1f}")
+            ratios.append("–" if math.isnan(ratio) else f"{ratio:.1f}")
         lines.append(
             f"| {target.label} | {national} | {demo_text} | {_cpu(target.results.get('hit'))} "
             f"| {_cpu(target.results.get('miss'))} | {_cpu(target.results.get('member'))} | {' | '.join(ratios)} "
