@@ -481,10 +481,12 @@ def country_threads(hubs: list, forum_topics: int) -> None:
     hub_ids = [hub.pk for hub in hubs]
     hub_by_path = {hub.path: hub.pk for hub in hubs}
     now = timezone.now()
-    missing = ProjectPage.objects.filter(discussion__isnull=True).values_list("pk", "path", "title")
+    # Unordered and read at once: as a server-side cursor, PostgreSQL chose a fast-start plan that
+    # ran for minutes.
+    missing = ProjectPage.objects.filter(discussion__isnull=True).order_by().values_list("pk", "path", "title")
     rows = [
         Thread(hub_id=hub_by_path[path[: 3 * Page.steplen]], project_id=pk, title=title[:200], created_at=now)
-        for pk, path, title in missing.iterator(chunk_size=10_000)
+        for pk, path, title in list(missing)
         if path[: 3 * Page.steplen] in hub_by_path
     ]
     Thread.objects.bulk_create(rows, batch_size=BATCH * 5)
