@@ -1,6 +1,7 @@
 """``python -m tests.bench``: the page benchmark (``tests.bench.run``); with ``--live``, the websocket
 delivery benchmark instead (``tests.bench.live``); with ``--digests``, the digest e-mail benchmark
-(``tests.bench.digests``); with ``--comment-post``, a comment POST with and without followers
+(``tests.bench.digests``); with ``--national-full``, every page type at the national data set's size
+(``tests.bench.national_full``); with ``--comment-post``, a comment POST with and without followers
 (``tests.bench.comment_post``); with ``--dashboard``, a hub's dashboard with 5,000 projects and 100,000
 comments (``tests.bench.dashboard``); with ``--national``, search and the projects API at 100,000
 projects (``tests.bench.national``); with ``--members``, every page type for logged-in members
@@ -16,6 +17,9 @@ if "--live" in argv:
 elif "--digests" in argv:
     argv.remove("--digests")
     from tests.bench.digests import main
+elif "--national-full" in argv:
+    argv.remove("--national-full")
+    from tests.bench.national_full import main
 elif "--national" in argv:
     argv.remove("--national")
     from tests.bench.national import main
@@ -37,6 +41,7 @@ else:
     if "-h" in argv or "--help" in argv:
         print("With --live: the websocket delivery benchmark instead (python -m tests.bench --live --help).")
         print("With --digests: the digest e-mail benchmark instead (python -m tests.bench --digests --help).")
+        print("With --national-full: every page type at 356 hubs and 2,000,000 comments (--national-full --help).")
         print("With --national: search and the projects API at 100,000 projects (--national --help).")
         print("With --comment-post: a comment POST with 0 and 10,000 followers (--comment-post --help).")
         print("With --dashboard: a hub's dashboard with 5,000 projects and 100,000 comments (--dashboard --help).")

@@ -60,6 +60,8 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    # The page cache's X-Dugnad-Cache answers (hit, miss; "" when absent), counted like statuses.
+    cache: dict[str, int] = field(default_factory=dict)
     response_bytes: int = 0
     server_cpu_seconds: float = 0.0
     client_cpu_seconds: float = 0.0
@@ -104,8 +106,9 @@ class _Window:
         self.max_requests = max_requests
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
-    """Read one response; returns its status, body length and whether the server will close."""
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool, str]:
+    """Read one response; returns its status, body length, whether the server will close, and its
+    X-Dugnad-Cache header ("" without one)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
@@ -115,6 +118,7 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
             name, value = line.split(":", 1)
             headers[name.strip().lower()] = value.strip()
     closing = headers.get("connection", "").lower() == "close"
+    cache = headers.get("x-dugnad-cache", "")
     if headers.get("transfer-encoding", "").lower() == "chunked":
         length = 0
         while True:
@@ -123,10 +127,10 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
             length += size
             if size == 0:
                 break
-        return status, length, closing
+        return status, length, closing, cache
     length = int(headers.get("content-length", "0"))
     await reader.readexactly(length)
-    return status, length, closing
+    return status, length, closing, cache
 
 
 async def _connection(port: int, request: bytes, window: _Window, result: LoadResult) -> None:
@@ -137,7 +141,7 @@ async def _connection(port: int, request: bytes, window: _Window, result: LoadRe
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             started = time.perf_counter()
             writer.write(request)
-            status, length, closing = await _read_response(reader)
+            status, length, closing, cache = await _read_response(reader)
             elapsed = time.perf_counter() - started
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             if window.recording:
@@ -150,6 +154,7 @@ async def _connection(port: int, request: bytes, window: _Window, result: LoadRe
         if window.recording and not window.stopped:
             result.latencies.append(elapsed)
             result.statuses[status] = result.statuses.get(status, 0) + 1
+            result.cache[cache] = result.cache.get(cache, 0) + 1
             result.response_bytes += length
             if result.requests >= window.max_requests:
                 window.stopped = True
