@@ -149,6 +149,7 @@ def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
     emailed: list[int] = []
     sent = 0
     done = sorted(settled)
+    texts: dict = {}
     sender = Sender()
     with commits_unflushed():
         try:
@@ -156,7 +157,7 @@ def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
                 recipient = items[0].recipient
                 hub = next((n.hub for n in items if n.hub_id), None)
                 with translation.override(recipient_language(recipient, hub)):
-                    context = _digest_context(frequency, items)
+                    context = _digest_context(frequency, items, texts)
                     message = email_message(
                         recipient=recipient,
                         subject=context["title"],
@@ -181,9 +182,14 @@ def _send_batch(frequency: str, due, run: DigestRun, token: str) -> int:
     return sent
 
 
-def _digest_context(frequency: str, notifications: list[Notification]) -> dict:
+def _digest_context(frequency: str, notifications: list[Notification], texts: dict | None = None) -> dict:
     """Headings and items, in the active language: projects (with their discussion as a section),
-    forum topics, then everything else, each in the order its first item happened."""
+    forum topics, then everything else, each in the order its first item happened.
+
+    ``texts``: the items' texts already written in this batch. One event is told to thousands of
+    people in the same words (per language), so each is written once per batch, not per person."""
+    texts = {} if texts is None else texts
+    language = translation.get_language()
     listed = notifications[-MAX_ITEMS:]
     groups: dict[tuple, DigestGroup] = {}
     for n in listed:
@@ -199,14 +205,12 @@ def _digest_context(frequency: str, notifications: list[Notification]) -> dict:
             group = groups.setdefault(("other",), DigestGroup(heading=_("Other news")))
             section_key, section_heading = ("other",), ""
         section = group.sections.setdefault(section_key, DigestSection(heading=section_heading))
-        section.items.append(
-            DigestItem(
-                text=notification_text(n),
-                excerpt=notification_excerpt(n),
-                url=absolute_url(n.url or "/"),
-                created_at=n.created_at,
-            )
-        )
+        key = (language, n.kind, n.actor_id, n.project_id, n.thread_id, n.comment_id, n.partner_id, n.goal_id)
+        key += (n.url, repr(sorted(n.data.items())))
+        if key not in texts:
+            texts[key] = (notification_text(n), notification_excerpt(n), absolute_url(n.url or "/"))
+        text, excerpt, url = texts[key]
+        section.items.append(DigestItem(text=text, excerpt=excerpt, url=url, created_at=n.created_at))
     other = groups.pop(("other",), None)
     ordered = list(groups.values()) + ([other] if other else [])
     count = len(notifications)
