@@ -66,9 +66,16 @@ def _layout_problems(page) -> list[str]:
             };
             return {
                 width: document.documentElement.scrollWidth,
+                // What widens the page: sticking out, and not inside a box that scrolls or clips.
                 sticking_out: [...document.querySelectorAll('body *')]
                     .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-                    .slice(-3).map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+                    .filter((el) => {
+                        for (let box = el.parentElement; box; box = box.parentElement) {
+                            if (getComputedStyle(box).overflowX !== 'visible') return false;
+                        }
+                        return true;
+                    })
+                    .slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${el.getAttribute('class')}`),
                 unsized: [...document.images]
                     .filter((img) => !img.getAttribute('width') || !img.getAttribute('height'))
                     .map((img) => img.getAttribute('src')),
