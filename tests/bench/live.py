@@ -802,7 +802,14 @@ def _machine(database_url: str, args) -> list[tuple[str, str]]:
         if connection.vendor == "postgresql":
             version = connection.cursor().connection.info.server_version
             database = f"PostgreSQL {version // 10000}.{version % 10000}"
-        database += f", CONN_MAX_AGE {connection.settings_dict['CONN_MAX_AGE']}"
+        pool = connection.settings_dict.get("OPTIONS", {}).get("pool")
+        if args.connections != [None]:
+            database += "; connections as each row says"
+        elif pool:
+            size = pool.get("max_size", "?") if isinstance(pool, dict) else "default"
+            database += f", psycopg pool (at most {size} connections per process)"
+        else:
+            database += f", CONN_MAX_AGE {connection.settings_dict['CONN_MAX_AGE']}"
     if args.no_deflate:
         deflate = "not offered"
     elif args.server_deflate == "on":

@@ -348,7 +348,8 @@ def test_the_detail_pages_use_the_width_and_read_on_a_phone(browser, live_asgi_s
                     assert one_line, f"{where}: the goal's number breaks over two lines"
                     picture = main.locator("img.project-hero__image")
                     assert picture.get_attribute("width") and picture.get_attribute("height"), where
-                    assert picture.bounding_box()["height"] <= 24 * 16 + 1, where
+                    rem = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+                    assert picture.bounding_box()["height"] <= 24 * rem + 1, where
                     main_box, facts_box = main.bounding_box(), facts.bounding_box()
                     if width == WIDE:
                         assert facts_box["x"] >= main_box["x"] + main_box["width"], f"{where}: the facts are not aside"
