@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 
 SCAN_BATCH = 1000
 
@@ -31,6 +32,8 @@ def run_key_patterns() -> list[str]:
 def delete_run_keys(cache, patterns: list[str]) -> int:
     """Delete the keys matching ``patterns`` (``SCAN`` + ``UNLINK``) from a Redis cache, or clear a
     cache that is the run's own (local memory, files); the number of Redis keys deleted."""
+    if isinstance(cache, ConnectionProxy):  # ``django.core.cache.cache`` stands for the real backend
+        cache = cache._connections[cache._alias]
     if not isinstance(cache, RedisCache):
         cache.clear()
         return 0

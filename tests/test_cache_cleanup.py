@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 
 from tests.cache_cleanup import delete_run_keys, key_patterns, run_key_patterns
 from tests.redis_server import PrivateRedis
@@ -26,7 +27,9 @@ def test_only_keys_under_the_runs_prefixes_are_deleted(redis_url):
     raw.set("run-ab:1:page:1", "kept")  # a prefix that only starts like ours
     raw.set("unprefixed", "kept")
 
-    deleted = delete_run_keys(ours, key_patterns("run-a*[x]", "run-a*[x]:channels"))
+    # Given as ``django.core.cache.cache`` is: a proxy, which must not fall back to clear() (FLUSHDB).
+    proxy = ConnectionProxy({"default": ours}, "default")
+    deleted = delete_run_keys(proxy, key_patterns("run-a*[x]", "run-a*[x]:channels"))
 
     assert deleted == 1501
     assert ours.get("page:1") is None and ours.get("page:1499") is None

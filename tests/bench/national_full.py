@@ -430,7 +430,10 @@ async def _request(port: int, method: str, path: str, *, body: str = "", headers
 
 
 def _cpu(result: load.LoadResult | None) -> str:
-    return f"{result.server_cpu_ms_per_request:.1f}" if result and result.requests else "–"
+    """CPU ms per request; "–" when no request completed in the window (with the connection errors)."""
+    if result and result.requests:
+        return f"{result.server_cpu_ms_per_request:.1f}"
+    return f"– ({result.errors} errors)" if result and result.errors else "–"
 
 
 def _report(targets: list[Target], *, demo_counts: dict, hits: HitRate, seeding: dict, args) -> str:
