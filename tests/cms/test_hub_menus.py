@@ -28,7 +28,8 @@ def _menu(hub: HubPage, *links: dict) -> HubPage:
 
 
 def _nav(html: str) -> str:
-    return html.split('<nav aria-label="', 1)[1].split("</nav>", 1)[0]
+    """The hub's menu (the header's first ``<nav>`` holds the account links)."""
+    return html.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
 
 
 @pytest.fixture

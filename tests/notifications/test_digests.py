@@ -264,7 +264,9 @@ def test_a_batch_costs_a_fixed_number_of_queries_and_one_write_per_digest_sent(s
 
     assert (few_notifications, many_notifications) == (30, 600)
     # Each digest is marked sent as it goes out, so that a worker killed mid-batch sends none twice.
-    assert few_queries - 10 == many_queries - 200 <= 8
+    # On PostgreSQL two more statements turn synchronous_commit off for the marks and back on.
+    fixed = 8 + (2 if connection.vendor == "postgresql" else 0)
+    assert few_queries - 10 == many_queries - 200 <= fixed
 
 
 def test_people_are_taken_in_batches(scene):
