@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -132,8 +131,9 @@ class Deployment:
         )
         url = _redis_url()
         if url:
-            # One channel layer and cache for these processes only.
-            env.update({"REDIS_URL": url, "CACHE_KEY_PREFIX": f"dugnad-nginx-{uuid.uuid4().hex[:8]}"})
+            # The tests' own cache prefix: the per-test cleanup (which deletes only this prefix's
+            # keys) then also empties what these processes cached from the previous test's data.
+            env.update({"REDIS_URL": url, "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX})
         else:
             if os.environ.get("CI"):
                 pytest.fail(f"Needs Redis in CI: REDIS_URL is not set and nothing answers at {LOCAL_REDIS_URL}")
