@@ -5,6 +5,8 @@ live, and keep what they found on the request's user.
 fresh memo when it is loaded. A permission asks ``remembered(user, key, compute)``: on that user
 ``compute()`` runs once per request and key; on any other user object (a service's, a test's, a
 websocket's) it runs every time, so nothing outlives the request or is shared between people.
+A write that changes a person's own groups, addresses or organisations is followed by a
+redirect, so the next request asks afresh.
 A page asks "does this person coordinate the hub?" from the header, the follow button, every
 comment and the moderation links: one query instead of one per question.
 """
@@ -29,13 +31,6 @@ def remembered(user, key: Hashable, compute: Callable[[], T]) -> T:
     except KeyError:
         value = memo[key] = compute()
         return value
-
-
-def forget(user) -> None:
-    """Drop what was remembered for ``user`` (after a change to their groups or addresses in the request)."""
-    memo = getattr(user, MEMO_ATTRIBUTE, None)
-    if memo is not None:
-        memo.clear()
 
 
 def _with_memo(lazy_user: SimpleLazyObject):

@@ -23,14 +23,11 @@ from challenges.models import (
     Submission,
 )
 from cms import dependency
-from cms.content_dependencies import goal_keys
+from cms.content_dependencies import goal_keys, hub_item_keys
 
 
 def challenge_keys(challenge: Challenge) -> set[str]:
-    keys = {dependency.hub(challenge.hub_id)} | goal_keys([challenge.primary_goal_id])
-    if challenge.project_id is not None:
-        keys.add(dependency.page(challenge.project_id))
-    return keys
+    return hub_item_keys(challenge) | goal_keys([challenge.primary_goal_id])
 
 
 def _by_id(challenge_id) -> set[str]:

@@ -151,6 +151,15 @@ def _indicator(indicator) -> set[str]:
     return {dependency.goal(number), dependency.SITE} if number is not None else {dependency.SITE}
 
 
+def hub_item_keys(item) -> set[str]:
+    """What an item of a hub (an event, idea, consultation or challenge) is shown on: the hub's
+    pages, and the page of the project it belongs to, if any."""
+    keys = {dependency.hub(item.hub_id)}
+    if item.project_id is not None:
+        keys.add(dependency.page(item.project_id))
+    return keys
+
+
 def goal_keys(goal_ids) -> set[str]:
     """The keys of the goals with ``goal_ids`` (their pages show what refers to them)."""
     return {dependency.goal(n) for n in Goal.objects.filter(pk__in=list(goal_ids)).values_list("number", flat=True)}

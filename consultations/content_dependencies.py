@@ -2,22 +2,16 @@
 the page of the project a consultation is about."""
 
 from cms import dependency
+from cms.content_dependencies import hub_item_keys
 from consultations.models import AccessCode, Answer, Consultation, Option, Question, Response
-
-
-def consultation_keys(consultation: Consultation) -> set[str]:
-    keys = {dependency.hub(consultation.hub_id)}
-    if consultation.project_id is not None:
-        keys.add(dependency.page(consultation.project_id))
-    return keys
 
 
 def _by_id(consultation_id) -> set[str]:
     consultation = Consultation.objects.filter(pk=consultation_id).only("pk", "hub_id", "project_id").first()
-    return consultation_keys(consultation) if consultation is not None else set()
+    return hub_item_keys(consultation) if consultation is not None else set()
 
 
-dependency.register(Consultation, consultation_keys)
+dependency.register(Consultation, hub_item_keys)
 dependency.register(Question, lambda question: _by_id(question.consultation_id))
 dependency.register(
     Option,

@@ -252,30 +252,18 @@ def _charts(results) -> list[dict]:
     charts = []
     for number, result in enumerate(results.questions, start=1):
         q = result.question
-        chart = None
         if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             bars = [Bar(label=o.option.text, value=o.count) for o in result.options]
-            chart = bar_chart(
-                f"q{number}-chart", q.text, _("Number of answers per option"), bars, axis_label=_("Number of answers")
-            )
+            about, axis = _("Number of answers per option"), _("Number of answers")
         elif q.kind == QuestionKind.RATING:
             bars = [Bar(label=str(r["value"]), value=r["count"]) for r in result.ratings]
-            chart = bar_chart(
-                f"q{number}-chart",
-                q.text,
-                _("Number of answers per rating, 1 to 5"),
-                bars,
-                axis_label=_("Number of answers"),
-            )
+            about, axis = _("Number of answers per rating, 1 to 5"), _("Number of answers")
         elif q.kind == QuestionKind.RANKING:
             bars = [Bar(label=o.option.text, value=o.borda) for o in result.options]
-            chart = bar_chart(
-                f"q{number}-chart",
-                q.text,
-                _("Borda points: an option gets more points the higher it is ranked"),
-                bars,
-                axis_label=_("Borda points"),
-            )
+            about, axis = _("Borda points: an option gets more points the higher it is ranked"), _("Borda points")
+        else:
+            bars = None
+        chart = bar_chart(f"q{number}-chart", q.text, about, bars, axis_label=axis) if bars is not None else None
         charts.append({"result": result, "chart": chart, "number": number, "table_id": f"result-{number}-table"})
     return charts
 

@@ -260,6 +260,16 @@ def _description(series: list[LineSeries], unit: str) -> str:
     return " ".join(sentences)
 
 
+def _value_axis(values: list[float], bottom: float, top: float) -> tuple[Scale, list[Tick], float | None]:
+    """The y axis over ``values``: its scale, its round ticks, and where zero lies if the axis crosses it."""
+    y_values = nice_ticks(min(values), max(values))
+    y_scale = Scale(y_values[0], y_values[-1], bottom, top)
+    y_decimals = _decimals(y_values[1] - y_values[0]) if len(y_values) > 1 else 0
+    y_ticks = [Tick(y_scale(value), format_number(value, y_decimals)) for value in y_values]
+    zero_y = y_scale(0) if y_values[0] < 0 < y_values[-1] else None
+    return y_scale, y_ticks, zero_y
+
+
 def line_chart(
     series: list[LineSeries], *, title: str, unit: str = "", width: int = WIDTH, height: int = HEIGHT
 ) -> LineChart:
@@ -272,14 +282,10 @@ def line_chart(
     if not values:
         return LineChart(title, description, width, height, left, right, top, bottom, [], [], [], None, unit, True)
 
-    y_values = nice_ticks(min(values), max(values))
-    y_scale = Scale(y_values[0], y_values[-1], bottom, top)
-    y_decimals = _decimals(y_values[1] - y_values[0]) if len(y_values) > 1 else 0
-    y_ticks = [Tick(y_scale(value), format_number(value, y_decimals)) for value in y_values]
+    y_scale, y_ticks, zero_y = _value_axis(values, bottom, top)
     first_year, last_year = min(years), max(years)
     x_scale = Scale(first_year, last_year, left, right)
     x_ticks = [Tick(x_scale(year), str(year)) for year in year_ticks(first_year, last_year)]
-    zero_y = y_scale(0) if y_values[0] < 0 < y_values[-1] else None
 
     lines: list[ChartLine] = []
     references = 0
@@ -356,16 +362,12 @@ def dated_line_chart(
     values = [float(value) for _day, value in points] + ([float(target[1])] if target else [])
     if not values:
         return LineChart(title, description, width, height, left, right, top, bottom, [], [], [], None, unit, True)
-    y_values = nice_ticks(min(values), max(values))
-    y_scale = Scale(y_values[0], y_values[-1], bottom, top)
-    y_decimals = _decimals(y_values[1] - y_values[0]) if len(y_values) > 1 else 0
-    y_ticks = [Tick(y_scale(value), format_number(value, y_decimals)) for value in y_values]
+    y_scale, y_ticks, zero_y = _value_axis(values, bottom, top)
     first, last = min(dates), max(dates)
     x_scale = Scale(first.toordinal(), last.toordinal(), left, right)
     span_months = (last.year - first.year) * 12 + last.month - first.month
     tick_format = "Y" if span_months > 36 else "N Y"
     x_ticks = [Tick(x_scale(day.toordinal()), date_format(day, tick_format)) for day in date_ticks(first, last)]
-    zero_y = y_scale(0) if y_values[0] < 0 < y_values[-1] else None
     line = ChartLine(label="", reference=False, style="own", marker=MARKERS[0])
     coordinates = [(x_scale(day.toordinal()), y_scale(float(value))) for day, value in sorted(points)]
     if len(coordinates) > 1:

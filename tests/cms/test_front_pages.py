@@ -4,24 +4,15 @@ frame, and query counts that stay flat as hubs, projects and partners grow."""
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from partners.models import PartnershipStatus
 from projects.selectors import hub_overviews
 from tests.cms.factories import hub_page_create, image_create, news_index_create, news_page_create
+from tests.cms.page_queries import warmed_queries
 from tests.partners.factories import logo_image_create, partner_create, partner_index_create, partnership_create
 from tests.projects.factories import goal, project_create, project_index_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
-
-
-def _queries_for(client, url):
-    client.get(url)  # the first visit makes image renditions; later visits only read them
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
 
 
 def _hub_with_content(home, *, projects, partners, news=1, with_logos=True):
@@ -74,11 +65,11 @@ def test_the_front_page_says_what_dugnad_is_and_shows_each_hub_with_its_numbers(
 
 def test_the_front_page_query_count_does_not_grow_with_hubs_projects_and_partners(client, home):
     _hub_with_content(home, projects=1, partners=1)
-    small, _ = _queries_for(client, home.url)
+    small, _ = warmed_queries(client, home.url)
     for _ in range(3):
         _hub_with_content(home, projects=4, partners=3, news=2)
 
-    large, html = _queries_for(client, home.url)
+    large, html = warmed_queries(client, home.url)
 
     assert html.count('class="ds-card dg-card hub-card"') == 4
     assert large <= small, f"{small} queries for one hub, {large} for four"
@@ -86,14 +77,14 @@ def test_the_front_page_query_count_does_not_grow_with_hubs_projects_and_partner
 
 def test_the_hub_page_query_count_does_not_grow_with_projects_and_partners(client, home):
     hub = _hub_with_content(home, projects=1, partners=1)
-    small, _ = _queries_for(client, hub.url)
+    small, _ = warmed_queries(client, hub.url)
     index = hub.get_children().type(project_index_create(hub, slug="second").__class__).first().specific
     for number in range(6):
         project_create(index, primary_goal=goal(2 + number))
     for _ in range(8):
         partnership_create(partner=partner_create(logo=logo_image_create()), hub=hub)
 
-    large, html = _queries_for(client, hub.url)
+    large, html = warmed_queries(client, hub.url)
 
     assert html.count('class="logo-frame"') == 9
     assert large <= small, f"{small} queries with one project and partner, {large} with many"

@@ -1,8 +1,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from cms.hub_routes import hub_sections
 from tests.cms.factories import (
@@ -12,16 +10,9 @@ from tests.cms.factories import (
     news_page_create,
     standard_page_create,
 )
+from tests.cms.page_queries import warmed_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
-
-
-def _queries_for(client, url):
-    client.get(url)  # the first visit makes image renditions; later visits only read them
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def _add_hubs(home, count):
@@ -30,7 +21,7 @@ def _add_hubs(home, count):
 
 def test_the_home_page_query_count_does_not_grow_with_hubs(client, home, django_assert_max_num_queries):
     _add_hubs(home, 1)
-    baseline = _queries_for(client, home.url)
+    baseline, _ = warmed_queries(client, home.url)
     # The site, its root page, menus and footer come from the versioned cache; the hubs' numbers,
     # the latest projects and news take a fixed number more (tests/cms/test_front_pages.py).
     assert baseline <= 14
@@ -54,7 +45,7 @@ def test_the_hub_page_query_count_does_not_grow_with_pages_and_news(client, home
     hub = hub_page_create(parent=home, hero_image=image_create())
     news_index = news_index_create(hub=hub)
     _fill_hub(hub, news_index, 1)
-    baseline = _queries_for(client, hub.url)
+    baseline, _ = warmed_queries(client, hub.url)
     # Routing takes two; site, menus, footer and restrictions come from the cache; the hub's numbers,
     # projects, partners, events, forum and news a fixed number more.
     assert baseline <= 20

@@ -43,7 +43,7 @@ from discussions.models import Comment, Thread
 from tests.discussions.factories import thread_scene_create
 from tests.discussions.live_client import session_cookie
 from tests.e2e.harness import BASE_DIR, SERVER_START_SECONDS, LiveServer, comment_post_http
-from tests.polling import poll_until
+from tests.polling import poll_until, state_changed
 from tests.redis_server import PrivateRedis
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -204,6 +204,10 @@ class Client:
     stopped: bool = False
 
     def apply(self, text: str) -> None:
+        self._apply(text)
+        state_changed()
+
+    def _apply(self, text: str) -> None:
         frame = json.loads(text)
         if frame.get("type") == "pong":
             self.live = True
@@ -286,6 +290,7 @@ class Clients:
                 code = 1006
             client.live = False
             client.closes.append((client.server, code))
+            state_changed()
             if code in FINAL_CLOSE_CODES:
                 client.stopped = True
                 return
@@ -347,6 +352,7 @@ class Poster:
         while not self.stopping.is_set():
             number += 1
             self.posts.append(self._post(number))
+            state_changed()
             next_at += POST_INTERVAL_SECONDS
             # The scenario's rhythm: one comment every 0.2 s, however long the last one took.
             self.stopping.wait(max(0.0, next_at - time.monotonic()))
