@@ -10,7 +10,7 @@ from wagtail.models import CollectionViewRestriction, Locale, Page, PageViewRest
 
 from accounts.models import DataExport, User
 from cms import dependency
-from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, StatementPage
+from cms.models import FooterSettings, HomePage, HubPage, NavigationSettings, NewsPage, StatementPage
 from cms.selectors import hub_for_page
 from goals.models import Goal, Target
 from goals.models import Indicator as GoalIndicator
@@ -35,6 +35,8 @@ def page_keys(page: Page) -> set[str]:
     if isinstance(page, StatementPage):  # every footer links the statements
         keys.add(dependency.SITE)
     specific_class = page.specific_class or type(page)
+    if issubclass(specific_class, NewsPage):  # the front page shows the latest news of every hub
+        keys.add(dependency.HOME)
     if issubclass(specific_class, HubPage):
         return keys | {dependency.hub(page.pk), dependency.hub_discussions(page.pk), dependency.SITE, dependency.HOME}
     hub_id = hub_id_of_path(page.path) if page.path else None

@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -113,9 +114,10 @@ class HomePage(ReadableSlugMixin, PathRouteMixin, Page):
         from cms.selectors import hubs_for_home, latest_news_with_hubs
 
         context = super().get_context(request, *args, **kwargs)
-        hubs = list(hubs_for_home(self))
+        # Read only if the page's part that shows them is rendered (not when it is cached).
+        hubs = SimpleLazyObject(lambda: list(hubs_for_home(self)))
         context["hubs"] = hubs
-        context["latest_news"] = latest_news_with_hubs(self, hubs)
+        context["latest_news"] = SimpleLazyObject(lambda: latest_news_with_hubs(self, hubs))
         return context
 
 
@@ -321,7 +323,7 @@ class HubPage(NormalisedSearchMixin, ReadableSlugMixin, PathRouteMixin, HubSecti
 
         context = super().get_context(request, *args, **kwargs)
         context["child_pages"] = hub_child_pages(self)
-        context["latest_news"] = hub_latest_news(self)
+        context["latest_news"] = SimpleLazyObject(lambda: hub_latest_news(self))  # read if not cached
         context["page_list"] = [self]
         hub_url = self.get_url(request)
         context["sections"] = [(section.label, f"{hub_url}{section.subpath}") for section in hub_sections()]

@@ -96,7 +96,14 @@ def _pages_on_path(root: Page, path_components: list[str]) -> dict[tuple[str, st
     """The pages below ``root`` that could be on the path, by (parent's tree path, slug)."""
     steplen = Page.steplen
     levels = [Q(depth=root.depth + level, slug=slug) for level, slug in enumerate(path_components, start=1)]
-    pages = Page.objects.filter(path__startswith=root.path).filter(reduce(or_, levels))
+    # The URL path of each level narrows the rows to those on this path: by slug and depth alone,
+    # "projects" at the second level matched every hub's project list (356 rows at national size).
+    # The slugs' index still finds the rows; ``url_path`` is what Wagtail builds every page's URL from.
+    url_paths, url_path = [], root.url_path or "/"
+    for slug in path_components:
+        url_path = f"{url_path}{slug}/"
+        url_paths.append(url_path)
+    pages = Page.objects.filter(path__startswith=root.path, url_path__in=url_paths).filter(reduce(or_, levels))
     return {(page.path[:-steplen], page.slug): page for page in pages}
 
 

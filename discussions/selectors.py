@@ -10,7 +10,8 @@ import copy
 import html
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -285,13 +286,22 @@ def thread_block(thread: Thread, user, session=None) -> ThreadBlock:
 
 def forum_topics(hub) -> QuerySet[Thread]:
     """A hub's forum topics: pinned first, then by latest activity, with their authors and the
-    number of comments shown."""
-    visible = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
+    number of comments shown.
+
+    The number is a subquery per topic, not a join grouped by topic: PostgreSQL then counts only
+    the topics a page shows (after the sort and the limit), not every comment of a busy hub."""
+    visible = (
+        Comment.objects.filter(thread=OuterRef("pk"), deleted_at__isnull=True, hidden_at__isnull=True)
+        .order_by()
+        .values("thread")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         Thread.objects.filter(hub=hub, project__isnull=True)
         .exclude(owned_q())
         .select_related("author")
-        .annotate(comment_count=Count("comments", filter=visible))
+        .annotate(comment_count=Coalesce(Subquery(visible), 0))
         .order_by("-pinned", "-last_activity_at", "-pk")
     )
 

@@ -16,6 +16,7 @@ from accounts.templatetags.ds_forms import ds_options
 from cms.forms import MARKDOWN_HELP, LocalizedDecimalField, MarkdownPreviewMixin
 from cms.sanitise import active_content
 from goals.models import Goal, Target
+from partners.models import Partner
 from projects.models import ProjectPage, ProjectStatus
 from projects.services import ProposalFields
 
@@ -67,6 +68,10 @@ class IndicatorMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+# Above this many approved partners the list's partner filter is no longer a select (see below).
+PARTNER_CHOICES_MAX = 100
+
+
 class ProjectFilterForm(forms.Form):
     """The project list's filters; an unknown value is ignored rather than an error (links get old)."""
 
@@ -84,15 +89,20 @@ class ProjectFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, goals=(), targets=(), partners=(), **kwargs):
+        """``partners``: the hub's approved partners as (pk, name) pairs."""
         super().__init__(*args, **kwargs)
         self._goals = {goal.number: goal for goal in goals}
         self._targets = {target.code: target for target in targets}
-        self._partners = {partner.pk: partner for partner in partners}
+        self._partner_names = dict(partners)
         goal_choices = [(goal.number, f"{goal.number}. {goal.short_name}") for goal in goals]
         self.fields["goal"].choices = [("", _("All goals")), *goal_choices]
         self._target_choices(goals, targets)
         self.fields["status"].choices = [("", _("All statuses")), *ProjectStatus.choices]
-        self.fields["partner"].choices = [("", _("All partners")), *((p.pk, p.name) for p in partners)]
+        self.fields["partner"].choices = [("", _("All partners")), *partners]
+        if len(partners) > PARTNER_CHOICES_MAX:
+            # Nobody scrolls a list of thousands (and it made the page 200 KB): the partner
+            # directory's search finds the organisation, whose page links to its projects here.
+            self.fields["partner"].widget = forms.HiddenInput()
 
     def _target_choices(self, goals, targets) -> None:
         """Targets grouped under their goals (an ``<optgroup>`` each); with a goal chosen, its own only.
@@ -127,9 +137,13 @@ class ProjectFilterForm(forms.Form):
             "goal": self._goals.get(values.get("goal")),
             "target": self._targets.get(values.get("target")),
             "status": values.get("status") or "",
-            "partner": self._partners.get(values.get("partner")),
+            "partner": self._chosen_partner(values.get("partner")),
             "query": (values.get("q") or "").strip(),
         }
+
+    def _chosen_partner(self, pk) -> Partner | None:
+        """The chosen partner as far as the list needs it (its id to filter by, its name to show)."""
+        return Partner(pk=pk, name=self._partner_names[pk]) if pk in self._partner_names else None
 
     def sort_order(self) -> str:
         self.is_valid()

@@ -14,10 +14,13 @@ from django.utils.safestring import mark_safe
 
 from cms.fragments import cached_fragment
 from projects import selectors
+from projects.models import ProjectIndexPage
 
 register = template.Library()
 
 GOAL_PROJECTS_MAX = 12
+# Hub cards on the front page; with more hubs than this, the rest are in a list of names below them.
+FRONT_PAGE_HUB_CARDS = 12
 PARTNER_PROJECTS_MAX = 24
 
 
@@ -54,8 +57,19 @@ def indicator_projects(context, indicator, hub):
 @register.inclusion_tag("projects/includes/partner_projects.html", takes_context=True)
 def partner_projects(context, partner, hub):
     """The live projects of ``hub`` that ``partner`` leads or takes part in."""
-    projects = list(selectors.projects_for_partner(partner).descendant_of(hub)[:PARTNER_PROJECTS_MAX])
-    return {"request": context.get("request"), "partner": partner, "projects": projects}
+    request = context.get("request")
+    projects = list(selectors.projects_for_partner(partner).descendant_of(hub)[: PARTNER_PROJECTS_MAX + 1])
+    all_projects_url = ""
+    if len(projects) > PARTNER_PROJECTS_MAX:
+        # The rest are in the hub's project list, filtered to this partner.
+        index = ProjectIndexPage.objects.child_of(hub).live().first()
+        all_projects_url = f"{index.get_url(request)}?partner={partner.pk}" if index else ""
+    return {
+        "request": request,
+        "partner": partner,
+        "projects": projects[:PARTNER_PROJECTS_MAX],
+        "all_projects_url": all_projects_url,
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -77,6 +91,14 @@ def hub_overviews(context, hubs):
     """``{% hub_overviews hubs as rows %}``: each hub with its numbers (partners, projects, goals) and
     next-step addresses, in a fixed number of queries (selectors.hub_overviews)."""
     return selectors.hub_overviews(hubs, context.get("request"))
+
+
+@register.simple_tag
+def most_active_hubs(rows):
+    """``{% most_active_hubs rows as shown %}``: the ``FRONT_PAGE_HUB_CARDS`` hubs with the most published projects
+    (then by name): the front page's cards when an installation has more hubs than a page can show
+    as cards (all of Norway's municipalities)."""
+    return sorted(rows, key=lambda row: (-row.project_count, row.hub.title))[:FRONT_PAGE_HUB_CARDS]
 
 
 @register.inclusion_tag("projects/includes/latest_projects.html", takes_context=True)

@@ -5,9 +5,12 @@ import re
 
 import pytest
 
+from cms.models import NewsIndexPage
 from partners.models import PartnershipStatus
+from projects.models import ProjectIndexPage
 from projects.selectors import hub_overviews
-from tests.cms.factories import hub_page_create, image_create, news_index_create, news_page_create
+from projects.templatetags import project_tags
+from tests.cms.factories import hub_page_create, image_create, news_index_create, news_page_create, user_create
 from tests.cms.page_queries import warmed_queries
 from tests.partners.factories import logo_image_create, partner_create, partner_index_create, partnership_create
 from tests.projects.factories import goal, project_create, project_index_create
@@ -123,3 +126,57 @@ def test_the_logo_frame_gives_a_partner_without_a_logo_a_letter_tile(client, hom
     html = client.get(hub.url).content.decode()
 
     assert '<span class="logo-frame logo-frame--letter" aria-hidden="true">Å</span>' in html
+
+
+def test_hub_overviews_follow_a_new_project_and_partnership(home):
+    """The numbers come from the versioned cache: a write in the hub must show at once."""
+    hub = _hub_with_content(home, projects=1, partners=1, with_logos=False)
+    assert [(row.partner_count, row.project_count) for row in hub_overviews([hub])] == [(1, 1)]
+
+    project_create(ProjectIndexPage.objects.child_of(hub).get(), primary_goal=goal(9))
+    partnership_create(partner=partner_create(), hub=hub)
+
+    (row,) = hub_overviews([hub])
+    assert (row.partner_count, row.project_count) == (2, 2)
+    assert 9 in [g.number for g in row.goals]
+
+
+def test_with_more_hubs_than_cards_the_front_page_lists_the_rest_by_name(client, home, monkeypatch):
+    monkeypatch.setattr(project_tags, "FRONT_PAGE_HUB_CARDS", 2)
+    busy = _hub_with_content(home, projects=3, partners=0, news=0)
+    quiet = [_hub_with_content(home, projects=count, partners=0, news=0) for count in (2, 0)]
+
+    html = client.get(home.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    cards = re.findall(r'class="ds-card dg-card hub-card">.*?<h3[^>]*><a class="ds-link" href="([^"]+)"', html, re.S)
+    assert cards == [busy.url, quiet[0].url], "the two with the most projects, busiest first"
+    assert "3 collaboration centres. The most active are shown here" in html
+    listed = html[html.index('<ul class="hub-index">') :].split("</ul>", 1)[0]
+    assert sorted(re.findall(r'href="([^"]+)"', listed)) == sorted([busy.url, *(hub.url for hub in quiet)])
+
+
+def test_with_fewer_hubs_than_cards_there_is_no_list_by_name(client, home):
+    _hub_with_content(home, projects=1, partners=0, news=0)
+
+    html = client.get(home.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'class="hub-index"' not in html
+    assert "The most active are shown here" not in html
+
+
+def test_a_members_hub_and_front_page_come_from_the_public_parts_and_show_a_new_news_item(client, home):
+    """Members get no cached pages; the public parts of these two pages are kept for them, and a
+    news item published in the hub renews both (the front page lists every hub's news)."""
+    hub = _hub_with_content(home, projects=2, partners=2, news=1)
+    client.force_login(user_create())
+    first_hub, _ = warmed_queries(client, hub.url)
+    first_home, _ = warmed_queries(client, home.url)
+    for _ in range(3):
+        _hub_with_content(home, projects=2, partners=2, news=0)
+
+    news_page_create(index=NewsIndexPage.objects.child_of(hub).get(), date="2026-11-30", title="Fersk nyhet")
+
+    for url, before in ((hub.url, first_hub), (home.url, first_home)):
+        queries, html = warmed_queries(client, url)
+        assert "Fersk nyhet" in html, url
+        assert queries <= before, f"{url}: {before} queries, then {queries}"

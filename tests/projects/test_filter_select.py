@@ -9,8 +9,7 @@ from django.test.html import parse_html
 from django.utils import translation
 
 from goals.models import Goal, Target
-from partners.models import Partner
-from projects.forms import ProjectFilterForm
+from projects.forms import PARTNER_CHOICES_MAX, ProjectFilterForm
 from tests.partners.factories import hub_create
 from tests.projects.factories import project_index_create
 
@@ -26,7 +25,7 @@ def _render(template: str, form) -> str:
     [{}, {"goal": "7", "target": "7.2", "status": "active", "partner": "2", "sort": "updated"}, {"goal": "99"}],
 )
 def test_filter_select_matches_djangos_select_widget(data):
-    partners = [Partner(pk=1, name="Bø & Sønn <AS>"), Partner(pk=2, name="Deltaker AS")]
+    partners = [(1, "Bø & Sønn <AS>"), (2, "Deltaker AS")]
     with translation.override("en"):
         form = ProjectFilterForm(data, goals=Goal.objects.all(), targets=Target.objects.all(), partners=partners)
         form.filters()
@@ -95,3 +94,16 @@ def test_the_list_narrows_targets_without_javascript_and_loads_the_script(client
     scripts = [script["src"] for script in soup.select("script[src]")]
     assert any(src.endswith("js/target-filter.js") for src in scripts)
     assert not soup.select("script:not([src])")  # CSP: no inline script
+
+
+def test_with_more_partners_than_a_list_can_hold_the_partner_filter_is_kept_but_not_offered():
+    many = [(number, f"Partner {number}") for number in range(1, PARTNER_CHOICES_MAX + 2)]
+    few = many[:PARTNER_CHOICES_MAX]
+
+    chosen = ProjectFilterForm({"partner": "7"}, goals=[], targets=[], partners=many)
+
+    assert chosen["partner"].is_hidden
+    partner = chosen.filters()["partner"]
+    assert (partner.pk, partner.name) == (7, "Partner 7"), "a link from the partner's page still filters"
+    assert 'type="hidden" name="partner" value="7"' in str(chosen["partner"])
+    assert not ProjectFilterForm({}, goals=[], targets=[], partners=few)["partner"].is_hidden
