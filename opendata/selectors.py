@@ -100,7 +100,7 @@ def project_filter_form(data, hubs: list[PublicHub]) -> ProjectFilterForm:
         data,
         goals=project_selectors.goal_catalogue(),
         targets=project_selectors.target_catalogue(),
-        partners=list(partners.only("pk", "name").order_by("name")),
+        partners=list(partners.order_by("name").values_list("pk", "name")),
     )
 
 

@@ -21,7 +21,7 @@ from tests.discussions.factories import commenter_create, topic_create
 from tests.partners.factories import coordinator_create, hub_create, partner_create, partnership_create
 from tests.projects.admin_support import in_english
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]  # the admin lists search the index
 
 # Each list, with the queries it is searched and filtered with ({hub} is the hub's id).
 LISTS = {
