@@ -543,6 +543,12 @@ class HubOverview:
         return len(self.goals)
 
 
+def _shared_tree_prefix(paths) -> str:
+    """The tree path of the nearest page above (or at) every page of ``paths``."""
+    shared = os.path.commonprefix(list(paths))
+    return shared[: len(shared) - len(shared) % Page.steplen]
+
+
 def _hub_numbers(hubs: list[HubPage]) -> dict[int, tuple[int, int, frozenset[int]]]:
     """Each hub's number of approved partners, of published projects and the ids of the goals those
     projects serve, counted in the database by the hub's part of each project's tree path: a few
@@ -563,7 +569,14 @@ def _hub_numbers(hubs: list[HubPage]) -> dict[int, tuple[int, int, frozenset[int
         goal_ids: dict[int, set[int]] = defaultdict(set)
         counts: dict[int, int] = defaultdict(int)
         for length, hub_pks in paths_by_length.items():
-            projects = _published().annotate(hub_path=Substr("path", 1, length)).filter(hub_path__in=list(hub_pks))
+            # The range of the tree the hubs share keeps the path index in use (one hub: its own).
+            shared = _shared_tree_prefix(hub_pks)
+            projects = (
+                _published()
+                .filter(path__startswith=shared)
+                .annotate(hub_path=Substr("path", 1, length))
+                .filter(hub_path__in=list(hub_pks))
+            )
             for hub_path, count in projects.values_list("hub_path").annotate(count=Count("pk")).order_by():
                 counts[hub_pks[hub_path]] = count
             primary = projects.exclude(primary_goal=None).values_list("hub_path", "primary_goal_id").distinct()
@@ -602,8 +615,7 @@ def hub_overviews(hubs, request=None) -> list[HubOverview]:
 
     # The hubs' children, found by the tree path the hubs share (one index range, where 356 ORed
     # prefixes took longer than the page); those of other pages at that depth are skipped below.
-    shared = os.path.commonprefix(list(hub_paths))
-    shared = shared[: len(shared) - len(shared) % Page.steplen]
+    shared = _shared_tree_prefix(hub_paths)
     child_depths = {hub.depth + 1 for hub in hubs}
     for model, attribute in ((ProjectIndexPage, "projects_url"), (PartnerIndexPage, "apply_url")):
         for index in model.objects.live().filter(path__startswith=shared, depth__in=child_depths).order_by("path"):

@@ -388,7 +388,7 @@ def _report(args, seeded: int, counted: list[Counted], timed: list[Timed]) -> st
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     lines = [
         f"Run of {date}: {args.people} people, {seeded} notifications waiting for the weekly digest, "
-        f"{os.cpu_count()} cores (shared with other sessions' tests and benchmarks), Python "
+        f"{os.cpu_count()} cores, Python "
         f"{platform.python_version()}, Django {django.get_version()}, {database}, tests.bench.settings "
         f"(production, DEBUG off), SMTP to a sink in the benchmark's process, {args.batch_size} people per batch.",
         "",

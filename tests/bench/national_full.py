@@ -457,7 +457,7 @@ def _report(targets: list[Target], *, demo_counts: dict, hits: HitRate, seeding:
     steps = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in seeding["steps"].items())
     rows = [("Data", counts), ("Building (this run)", f"{seeding['seconds']:.0f} s: {steps or 'already built'}")]
     rows += _machine()
-    rows.append(("Load average at the end", f"{load1:.1f} / {load5:.1f} / {load15:.1f} (shared machine)"))
+    rows.append(("Load average at the end", f"{load1:.1f} / {load5:.1f} / {load15:.1f}"))
     rows.append(("Load", f"{args.connections} keep-alive connections, {args.warmup:g} s warm-up, {args.seconds:g} s"))
     lines = [f"Run of {date}.", "", "| | |", "| --- | --- |"]
     lines += [f"| {name} | {value} |" for name, value in rows]
