@@ -4,6 +4,7 @@ pages cached. Every model of a content app is classified: shown on public pages 
 writes replace) or never public."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -13,9 +14,12 @@ from cms import dependency
 from discussions.models import CommentReport, ModerationAction, ModerationActionKind, ReportReason, Thread
 from hub.page_cache import CACHE_HEADER
 from partners.models import PartnershipEvent, PartnershipStatus
+from projects.models import ProgressUpdate
+from tests.cms.factories import news_index_create, news_page_create
 from tests.discussions.factories import comment_create, commenter_create, forum_create, topic_create
+from tests.events.factories import event_create
 from tests.partners.factories import hub_create, partner_index_create
-from tests.projects.factories import approved_partner_create, goal, project_create, project_index_create
+from tests.projects.factories import approved_partner_create, goal, outcome_create, project_create, project_index_create
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +168,35 @@ def test_writes_make_stale_what_shows_them_and_nothing_in_another_hub_or_thread(
     # A login touches no page.
     kari.save(update_fields=["last_login"])
     assert _stale(client, urls) == set()
+
+
+def test_news_events_progress_and_outcomes_make_stale_their_hubs_pages_and_not_the_other_hubs(client, country):
+    urls, objects = country.urls, country.objects
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    alesund, harbour = objects["alesund"], objects["harbour"]
+    news = news_index_create(hub=alesund)
+    _warm(client, urls)
+
+    # A news item, new and then edited: its hub's page and the front page, which lists every hub's
+    # latest news.
+    item = news_page_create(index=news, date="2026-11-30", title="Ny havneplan")
+    _check(client, urls, stale={"hub", "home"}, fresh={"goal 13", "goal 5"} | MOLDE)
+    item.title = "Ny havneplan vedtatt"
+    item.save_revision().publish()
+    _check(client, urls, stale={"hub", "home"}, fresh={"goal 13", "goal 5"} | MOLDE)
+    assert "Ny havneplan vedtatt" in client.get(urls["home"]).content.decode()
+
+    # An event: its hub's page (the next events), not the other hub or the goals.
+    event_create(alesund, title="Havnedugnad")
+    _check(client, urls, stale={"hub"}, fresh={"goal 5"} | MOLDE)
+
+    # A progress update and an outcome: the project's page and its hub's list (reporting freshness).
+    ProgressUpdate.objects.create(
+        project=harbour, partner=objects["fjordkraft"], reported_on=date(2026, 11, 30), text="Kaia er ferdig."
+    )
+    _check(client, urls, stale={"harbour", "projects"}, fresh={"goal 5"} | MOLDE)
+    outcome_create(harbour, title="Landstrøm")
+    _check(client, urls, stale={"harbour"}, fresh={"goal 5"} | MOLDE)
 
 
 def test_writes_that_no_public_page_shows_make_nothing_stale(client, country):
