@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from cms.versioned_cache import versioned
+from cms.versioned_cache import TIMEOUT, versioned
 
 
-def cached_fragment(request, name: str, render: Callable[[], str], *, depends_on: tuple[str, ...]) -> SafeString:
-    """``render()``'s HTML for ``name``, from the versioned cache while what it depends on is unchanged."""
+def cached_fragment(
+    request, name: str, render: Callable[[], str], *, depends_on: tuple[str, ...], timeout: int = TIMEOUT
+) -> SafeString:
+    """``render()``'s HTML for ``name``, from the versioned cache while what it depends on is unchanged
+    (and at most ``timeout`` seconds, for parts that change with time alone)."""
     host = request.get_host() if request is not None else ""
     key = f"fragment:{name}:{get_language()}:{host}:{timezone.localdate().isoformat()}"
-    return mark_safe(versioned(key, lambda: str(render()), depends_on=depends_on))
+    return mark_safe(versioned(key, lambda: str(render()), depends_on=depends_on, timeout=timeout))

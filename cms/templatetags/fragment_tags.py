@@ -18,6 +18,10 @@ from cms.fragments import cached_fragment
 
 register = template.Library()
 
+# As the page cache's: a part may show what changes with time alone (a hub's next events, which its
+# own list keeps ten minutes), and a member must not see an event that has ended for an hour.
+PART_TIMEOUT = 10 * 60
+
 
 @register.tag("public_part")
 def do_public_part(parser, token):
@@ -45,4 +49,4 @@ class PublicPartNode(template.Node):
                 return self.nodelist.render(context)
 
         name = f"part:{self.name.resolve(context)}:{page.pk}"
-        return cached_fragment(request, name, render, depends_on=tuple(shown_by_page(page)))
+        return cached_fragment(request, name, render, depends_on=tuple(shown_by_page(page)), timeout=PART_TIMEOUT)
