@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts.images import ERROR_MESSAGES as IMAGE_ERROR_MESSAGES
 from cms import dependency
 from cms.forms import add_service_errors
+from cms.lazy_context import lazy_values, query_part_name
 from cms.permissions import is_hub_coordinator, is_site_administrator
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from goals.selectors import goals_in_order
@@ -66,26 +67,40 @@ _LOGO_ERRORS = dict.fromkeys(IMAGE_ERROR_MESSAGES, "logo")
 # --- Routes of PartnerIndexPage -------------------------------------------------------------------
 
 
+# What the directory's public part reads (directory).
+DIRECTORY_NAMES = ("filter_form", "is_filtered", "partners", "page_obj", "paginator", "page_range")
+
+
 def directory(request, page):
-    """The hub's approved partners with filters, a result count and pagination."""
+    """The hub's approved partners with filters, a result count and pagination.
+
+    The filters and the cards are a public part (the same for every visitor with the same query),
+    so their context is read only when the part is rendered.
+    """
     hub = page.get_hub()
-    goals = list(goals_in_order())
-    filter_form = DirectoryFilterForm(request.GET, goals=goals)
-    filters = filter_form.filters()
-    paginator = Paginator(directory_partners(hub, **filters), DIRECTORY_PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    return page.render(
-        request,
-        template="partners/partner_index_page.html",
-        context_overrides={
-            "index_url": page.get_url(request),
+
+    def listing() -> dict:
+        filter_form = DirectoryFilterForm(request.GET, goals=list(goals_in_order()))
+        filters = filter_form.filters()
+        paginator = Paginator(directory_partners(hub, **filters), DIRECTORY_PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        return {
             "filter_form": filter_form,
             "is_filtered": any(filters.values()),
             "partners": page_obj.object_list,
             "page_obj": page_obj,
             "paginator": paginator,
             "page_range": list(paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)),
+        }
+
+    return page.render(
+        request,
+        template="partners/partner_index_page.html",
+        context_overrides={
+            "index_url": page.get_url(request),
+            "listing_part": query_part_name("partner-directory", request),
             "can_export": is_hub_coordinator(request.user, hub),
+            **lazy_values(listing, DIRECTORY_NAMES),
         },
     )
 

@@ -29,6 +29,7 @@ from wagtail.rich_text import expand_db_html
 from cms import dependency
 from cms.charts.lines import dated_line_chart
 from cms.forms import add_service_errors
+from cms.lazy_context import lazy_values, query_part_name
 from cms.markdown import html_to_markdown, markdown_html
 from cms.rate_limits import rate_limit_hit, rate_limited_message, with_retry_after
 from cms.versioned_cache import versioned
@@ -95,20 +96,25 @@ def _filter_choices(hub) -> tuple[list, list, list]:
 # --- Routes of ProjectIndexPage -------------------------------------------------------------------
 
 
+# What the project list's public part reads (project_index).
+LISTING_NAMES = ("filter_form", "is_filtered", "partner_filter", "projects", "page_obj", "paginator", "page_range")
+
+
 def project_index(request, page: ProjectIndexPage):
-    """The hub's live projects with filters, sorting, a result count and pagination."""
+    """The hub's live projects with filters, sorting, a result count and pagination.
+
+    The filters and the list are a public part (the same for every visitor with the same query),
+    so their context is read only when the part is rendered.
+    """
     hub = page.get_hub()
-    goals, targets, partners = _filter_choices(hub)
-    filter_form = ProjectFilterForm(request.GET, goals=goals, targets=targets, partners=partners)
-    filters = filter_form.filters()
-    sort = filter_form.sort_order()
-    paginator = Paginator(selectors.project_list(page, sort=sort, **filters), PROJECT_PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    return page.render(
-        request,
-        template="projects/project_index_page.html",
-        context_overrides={
-            "index_url": page.get_url(request),
+
+    def listing() -> dict:
+        goals, targets, partners = _filter_choices(hub)
+        filter_form = ProjectFilterForm(request.GET, goals=goals, targets=targets, partners=partners)
+        filters = filter_form.filters()
+        paginator = Paginator(selectors.project_list(page, sort=filter_form.sort_order(), **filters), PROJECT_PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        return {
             "filter_form": filter_form,
             "is_filtered": any(filters.values()),
             "partner_filter": filters["partner"],
@@ -116,7 +122,16 @@ def project_index(request, page: ProjectIndexPage):
             "page_obj": page_obj,
             "paginator": paginator,
             "page_range": list(paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)),
+        }
+
+    return page.render(
+        request,
+        template="projects/project_index_page.html",
+        context_overrides={
+            "index_url": page.get_url(request),
+            "listing_part": query_part_name("project-list", request),
             "card_rendition": selectors.CARD_IMAGE_RENDITION,
+            **lazy_values(listing, LISTING_NAMES),
         },
     )
 
@@ -370,11 +385,34 @@ def outcome_chart(outcome, measurements, *, page: ProjectPage) -> dict:
     return {"outcome": outcome, "measurements": measurements, "summary": summary, "chart": chart}
 
 
+# What the project page's public parts read (project_page_extra_context).
+PROJECT_PAGE_NAMES = (
+    "hero_image",
+    "gallery_images",
+    "outcomes",
+    "outcome_charts",
+    "progress_updates",
+    "goals",
+    "targets",
+    "partners",
+    "approved_partner_ids",
+    "links",
+    "indicators",
+)
+
+
 def project_page_extra_context(request, page: ProjectPage) -> dict:
     """What ``ProjectPage.get_context`` adds: the prefetched content, the charts, what the visitor may do."""
     preview = getattr(request, "is_preview", False)
-    context = selectors.project_page_context(page, page.get_hub(), preview=preview)
-    context["outcome_charts"] = [outcome_chart(outcome, outcome.history, page=page) for outcome in context["outcomes"]]
+
+    def content() -> dict:
+        shown = selectors.project_page_context(page, page.get_hub(), preview=preview)
+        shown["outcome_charts"] = [outcome_chart(outcome, outcome.history, page=page) for outcome in shown["outcomes"]]
+        return shown
+
+    # The facts, the content and the updates are public parts (project_page.html): read only to
+    # render them, not when they come from the cache. A preview renders them all, at once.
+    context = content() if preview else lazy_values(content, PROJECT_PAGE_NAMES)
     index = page.get_parent()  # routing left it cached: no query (the generic page will do)
     thresholds = selectors.reporting_thresholds(index.pk)
     if thresholds is not None:

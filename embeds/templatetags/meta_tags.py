@@ -21,7 +21,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from accounts.urls_absolute import absolute_url, page_absolute_url
+from cms.content_dependencies import shown_by_page
 from cms.models import HubPage
+from cms.versioned_cache import versioned
 from partners.models import Partner, PartnerIndexPage
 from partners.selectors import LOGO_RENDITION
 from projects.models import ProjectPage
@@ -60,7 +62,18 @@ def _organisation(hub: HubPage) -> dict:
 
 
 def _project_meta(page: ProjectPage, context) -> dict:
-    image = _rendition(context.get("hero_image") or page.hero_image, PROJECT_IMAGE_RENDITION)
+    """Kept as the page's public parts are (``shown_by_page``), so a member's visit served from them
+    reads nothing of the page's content for its metadata either. When they are rendered, this is
+    first (it is in the head) and reads the page's prefetched content for them."""
+    return versioned(
+        f"project-meta:{page.pk}:{get_language()}",
+        lambda: _project_meta_now(page, context.get("hero_image") or page.hero_image),
+        depends_on=shown_by_page(page),
+    )
+
+
+def _project_meta_now(page: ProjectPage, hero_image) -> dict:
+    image = _rendition(hero_image, PROJECT_IMAGE_RENDITION)
     url = page_absolute_url(page)
     data = {
         "@context": "https://schema.org",

@@ -24,11 +24,6 @@ from tests.partners.factories import coordinator_create, hub_create
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WIDE, PHONE, NARROW = 1280, 375, 320
-ANIMATIONS_FINISHED = (
-    "() => Promise.all(document.getAnimations()"
-    ".filter((animation) => animation.effect && animation.effect.getComputedTiming().iterations !== Infinity)"
-    ".map((animation) => animation.finished))"
-)
 
 
 def _no_sideways_scroll(page, width) -> None:
@@ -88,11 +83,9 @@ def test_a_pupil_answers_with_a_code_and_the_hub_publishes_what_it_heard(page, c
     page.locator("#main form").last.locator("button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/admin/$"))
     page.goto("/admin/consultations/")
-    page.evaluate(ANIMATIONS_FINISHED)
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Codes, moderation and summary of")).click()
     expect(page.get_by_role("cell", name="A roof over the skate park", exact=True)).to_be_visible()
-    page.evaluate(ANIMATIONS_FINISHED)
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("^Publish A roof")).click()
     expect(page.get_by_text("Nothing waits for moderation.")).to_be_visible()
@@ -103,7 +96,6 @@ def test_a_pupil_answers_with_a_code_and_the_hub_publishes_what_it_heard(page, c
     page.get_by_label("What we heard, what we will do").fill("We heard you want **a roof**. We will build it.")
     page.get_by_role("button", name="Publish the summary").click()
     expect(page.get_by_text("Published on the results page.")).to_be_visible()
-    page.evaluate(ANIMATIONS_FINISHED)
     assert_accessible(page)
 
     # Anyone can now read the results.

@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WIDE, PHONE = 1280, 375
 DEMO_DATA = Path(settings.BASE_DIR) / "indicators" / "demo_data"
-ANIMATIONS_FINISHED = (
-    "() => Promise.all(document.getAnimations()"
-    ".filter((animation) => animation.effect && animation.effect.getComputedTiming().iterations !== Infinity)"
-    ".map((animation) => animation.finished))"
-)
 
 
 def _check_at_both_widths(page) -> None:
@@ -42,17 +37,12 @@ def _check_at_both_widths(page) -> None:
     page.set_viewport_size({"width": WIDE, "height": 800})
 
 
-def _admin_check(page) -> None:
-    page.evaluate(ANIMATIONS_FINISHED)
-    assert_accessible(page)
-
-
 def _import(page, file: Path) -> None:
     page.goto("/admin/indicators/import/")
     page.get_by_label("File (CSV or JSON-stat)").set_input_files(str(file))
     page.get_by_role("button", name="Check", exact=True).click()
     expect(page.locator("#import-changes")).to_be_visible()
-    _admin_check(page)
+    assert_accessible(page)
     page.get_by_role("button", name=f"Import {file.name} now").click()
     page.wait_for_url(re.compile(r"/admin/indicators/(\?.*)?$"))
     expect(page.locator(".messages")).to_be_visible()
@@ -92,7 +82,7 @@ def test_a_coordinator_measures_the_hub_and_drafts_its_review(page, live_asgi_se
 
     # Classify one indicator the KS/SSB way.
     page.goto("/admin/indicators/")
-    _admin_check(page)
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile("Andel fornybar energi")).first.click()
     page.get_by_role("checkbox", name=re.compile(r"^7\b")).first.check()
     page.get_by_role("button", name="Save and show targets").click()
@@ -101,7 +91,7 @@ def test_a_coordinator_measures_the_hub_and_drafts_its_review(page, live_asgi_se
     page.get_by_label("Perspective").select_option(label="Kommunen som tenesteytar")
     page.get_by_label("Quality", exact=True).select_option("partly_fit")
     page.get_by_label("Reason for the quality assessment").fill("Måler bruk, ikke produksjon.")
-    _admin_check(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messages")).to_be_visible()
     renewable.refresh_from_db()
@@ -152,7 +142,7 @@ def test_a_coordinator_measures_the_hub_and_drafts_its_review(page, live_asgi_se
     page.get_by_label("Language").select_option("en")
     page.get_by_role("button", name="Draft the review").click()
     expect(page.get_by_role("link", name="Open the printable page")).to_be_visible()
-    _admin_check(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Open the printable page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Voluntary Local Review")
     expect(page.get_by_text("DRAFT to edit")).to_be_visible()

@@ -22,18 +22,6 @@ from tests.partners.factories import (
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Resolves when every finite animation on the page has finished (endless ones, like spinners, aside).
-ANIMATIONS_FINISHED = (
-    "() => Promise.all(document.getAnimations()"
-    ".filter((animation) => animation.effect && animation.effect.getComputedTiming().iterations !== Infinity)"
-    ".map((animation) => animation.finished))"
-)
-
-
-def check(page):
-    # Wagtail fades its messages in; axe would measure the contrast of a half-transparent banner.
-    page.evaluate(ANIMATIONS_FINISHED)
-    # Every WCAG rule, on Wagtail's chrome as well as our templates: none needed an exclusion.
-    assert_accessible(page)
 
 
 @pytest.fixture
@@ -68,12 +56,12 @@ def test_a_coordinator_rejects_an_application_and_the_applicant_is_told(page, li
     panel = page.locator("#pending-partnerships-section")
     expect(panel.get_by_text("1 application is waiting for a decision")).to_be_visible()
     page.locator("#wagtail-sidebar").get_by_text("Partners (1)").first.wait_for(state="attached")
-    check(page)
+    assert_accessible(page)
 
     panel.get_by_role("link", name="Havbruk Sunnmøre AS").click()
     page.wait_for_url(re.compile(rf"/admin/partners/partnerships/{partnership.pk}/$"))
     expect(page.get_by_text("kari@example.org")).to_be_visible()
-    check(page)
+    assert_accessible(page)
 
     rejection = page.locator("form", has=page.locator("input[name=decision][value=rejected]"))
     rejection.get_by_label("Reason").fill("Vi tar ikke inn nye partnere i år.")
@@ -82,7 +70,7 @@ def test_a_coordinator_rejects_an_application_and_the_applicant_is_told(page, li
     page.get_by_text("The application from Havbruk Sunnmøre AS is rejected.").wait_for()
     history = page.locator("#partnership-history-section")
     expect(history.get_by_text("Vi tar ikke inn nye partnere i år.")).to_be_visible()
-    check(page)
+    assert_accessible(page)
 
     partnership.refresh_from_db()
     assert partnership.status == PartnershipStatus.REJECTED
@@ -99,7 +87,7 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
     log_in(page, coordinator)
 
     page.goto("/admin/partners/hubs/")
-    check(page)
+    assert_accessible(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export CSV of Ålesund framtidslab").click()
     exported = download_info.value.path().read_bytes()
@@ -112,7 +100,7 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
 
     page.get_by_role("link", name="Import CSV into Ålesund framtidslab").click()
     page.wait_for_url(re.compile(rf"/admin/partners/hubs/{hub.pk}/import/$"))
-    check(page)
+    assert_accessible(page)
     expect(page.get_by_label("Dry run: check the file without saving anything")).to_be_checked()
 
     # A lab's spreadsheet saved by Excel in Norwegian: semicolons, Windows-1252, a typing error on row 3.
@@ -133,7 +121,7 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
     expect(errors.locator("tbody tr td").nth(0)).to_have_text("3")
     expect(errors.locator("tbody tr td").nth(1)).to_have_text("organisation_number")
     assert not Partner.objects.filter(name="Fjordbåt AS").exists()
-    check(page)
+    assert_accessible(page)
 
     good = tmp_path / "partnere-rettet.csv"
     good.write_bytes(
@@ -149,13 +137,13 @@ def test_a_coordinator_exports_the_partners_and_imports_a_spreadsheet(
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("Dry run, nothing saved. 2 rows are valid: 2 new partners").wait_for()
     assert not Partner.objects.filter(name="Fjordbåt AS").exists()
-    check(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Import partnere-rettet.csv now").click()
     page.wait_for_url(re.compile(rf"/admin/partners/partnerships/\?hub={hub.pk}$"))
     page.get_by_text("Imported 2 rows: 2 new partners").wait_for()
     expect(page.get_by_role("link", name="Fjordbåt AS")).to_be_visible()
     expect(page.get_by_role("link", name="Rettet AS")).to_be_visible()
-    check(page)
+    assert_accessible(page)
 
     assert set(
         Partner.objects.filter(partnerships__hub=hub, partnerships__status=PartnershipStatus.APPROVED).values_list(

@@ -27,7 +27,7 @@ from partners.models import PartnershipStatus
 from projects import services
 from projects.models import OutcomeMeasurement, ProjectPage, ProjectStatus
 from tests.accounts.factories import DEFAULT_PASSWORD
-from tests.e2e.harness import WCAG_TAGS, assert_accessible, message_text
+from tests.e2e.harness import TRANSITIONS_FINISHED, WCAG_TAGS, assert_accessible, message_text
 from tests.partners.factories import (
     coordinator_create,
     hub_create,
@@ -48,11 +48,6 @@ from tests.projects.factories import (
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Resolves when every finite animation on the page has finished (Wagtail fades messages and dialogs in).
-ANIMATIONS_FINISHED = (
-    "() => Promise.all(document.getAnimations()"
-    ".filter((animation) => animation.effect && animation.effect.getComputedTiming().iterations !== Infinity)"
-    ".map((animation) => animation.finished))"
-)
 
 
 def nb(message: str) -> str:
@@ -159,7 +154,7 @@ AXE_WITH_EXCEPTIONS = """async ([tags, exceptions]) => {
 def admin_check(page) -> None:
     """axe on a Wagtail admin page: every WCAG 2.1 A/AA rule, minus WAGTAIL_OWN_VIOLATIONS."""
     # Let Wagtail's fade-ins finish, or axe measures the contrast of a half-transparent banner.
-    page.evaluate(ANIMATIONS_FINISHED)
+    page.evaluate(TRANSITIONS_FINISHED)
     violations = page.evaluate(AXE_WITH_EXCEPTIONS, [WCAG_TAGS, WAGTAIL_OWN_VIOLATIONS])
     assert not violations, f"axe found accessibility violations on {page.url}: {violations}"
 

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
+from cms.versioned_cache import KEY_PREFIX
 from projects import selectors
 from projects.models import (
     Outcome,
@@ -62,8 +64,10 @@ def scene():
 
 
 def _captured_queries(client, url) -> list[str]:
-    """The SQL of a GET, after a first GET has filled the versioned cache (site, menus, hub ...)."""
-    client.get(url)
+    """The SQL of a GET that renders the page, after a first GET has filled the versioned cache
+    (site, menus, hub ...). The first has another query string, so a list's public part, which is
+    kept by query string, is rendered by the second, not taken from the cache."""
+    client.get(f"{url}{'&' if '?' in url else '?'}warm=1")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -194,6 +198,28 @@ def test_list_queries_for_a_logged_in_member_do_not_grow_either(client, scene, n
     _projects_with_images(scene, 27)
     at_thirty = _count_queries(client, scene.index.url)
     assert at_thirty == at_three == LIST_QUERIES + 2  # the session, the user (everyone is offered proposing)
+
+
+# Served from the public part: the page (routing) and the part's dependency versions are not queries.
+LIST_QUERIES_FROM_PART = 2
+
+
+def test_members_get_the_list_from_its_public_part_until_a_project_changes(client, scene):
+    client.force_login(scene.lead_member)
+    _projects_with_images(scene, 13)
+    url = f"{scene.index.url}?{urlencode({'goal': '7', 'page': '2'})}"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url).content.decode()
+    assert len(queries) == LIST_QUERIES_FROM_PART + 2  # + the session and the user
+    cards = [str(BeautifulSoup(html, "html.parser").select_one(".project-grid")) for html in (first, second)]
+    assert cards[0] == cards[1] and "Prosjekt" in cards[0]
+    assert "13 projects" in second and "page 2 of 2" in second
+
+    project_create(scene.index, title="Ny solcellepark", goals=[goal(7)])
+    assert "14 projects" in client.get(url).content.decode()
+    # Another query is another part: the first page is not the second.
+    assert "page 1 of 2" in client.get(f"{scene.index.url}?goal=7").content.decode()
 
 
 # --- Proposing -----------------------------------------------------------------------------------
@@ -502,6 +528,29 @@ PROJECT_PAGE_QUERIES = 12
 PAGE_QUERY_LIMIT = 15  # the issue's limit for any page
 
 
+# A member's (or, with the page cache off, anyone's) later visit: the facts, the content, the updates
+# and the page's metadata come from the versioned cache; routing (two) and the blocks of the higher
+# apps remain.
+PROJECT_PAGE_QUERIES_FROM_PARTS = 2
+
+
+PROJECT_PAGE_PARTS = ("part:project-facts", "part:project-content", "part:project-updates")
+
+
+def _rendered_project_queries(client, page) -> list[str]:
+    """The SQL of a project page that renders its public parts: a first GET fills the versioned
+    cache, then the parts and the metadata kept with them are dropped (as after their time is up),
+    so the second renders them again."""
+    client.get(page.url)
+    day, language = timezone.localdate().isoformat(), translation.get_language()
+    parts = [f"{KEY_PREFIX}fragment:{part}:{page.pk}:{language}:testserver:{day}" for part in PROJECT_PAGE_PARTS]
+    cache.delete_many([*parts, f"{KEY_PREFIX}project-meta:{page.pk}:{language}"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page.url)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
 def _project_queries(queries: list[str]) -> int:
     # The higher apps' blocks on the page (the discussion, its consultations, the idea it started
     # as) count apart.
@@ -511,10 +560,11 @@ def _project_queries(queries: list[str]) -> int:
 def test_project_page_queries_do_not_grow_with_gallery_and_updates(client, scene, no_page_cache):
     small = _project_with(scene, images=2, updates=5)
     large = _project_with(scene, images=20, updates=50)
-    at_small = _captured_queries(client, small.url)
-    at_large = _captured_queries(client, large.url)
+    at_small = _rendered_project_queries(client, small)
+    at_large = _rendered_project_queries(client, large)
     assert len(at_large) == len(at_small) <= PAGE_QUERY_LIMIT
     assert _project_queries(at_large) == _project_queries(at_small) == PROJECT_PAGE_QUERIES
+    assert _project_queries(_captured_queries(client, large.url)) == PROJECT_PAGE_QUERIES_FROM_PARTS
     html = client.get(large.url).content.decode()
     assert html.count('alt="Galleri"') == 20
     assert html.count('alt="Oppdateringsbilde"') == 10
@@ -529,10 +579,18 @@ def test_project_page_queries_for_a_project_partner_do_not_grow_either(client, s
     client.force_login(scene.lead_member)
     small = _project_with(scene, images=2, updates=5)
     large = _project_with(scene, images=20, updates=50)
-    at_small = _count_queries(client, small.url)
-    at_large = _count_queries(client, large.url)
+    at_small = len(_rendered_project_queries(client, small))
+    at_large = len(_rendered_project_queries(client, large))
     assert at_large == at_small
     assert "Post a progress update" in client.get(large.url).content.decode()
+
+
+def test_a_progress_update_renews_the_project_page_a_member_sees(client, scene):
+    client.force_login(scene.lead_member)
+    page = _project_with(scene, images=0, updates=1)
+    assert client.get(page.url).content.decode().count('class="ds-card project-update"') == 1
+    ProgressUpdate.objects.create(project=page, partner=scene.lead, reported_on=date(2024, 3, 1), text="<p>Mer</p>")
+    assert client.get(page.url).content.decode().count('class="ds-card project-update"') == 2
 
 
 # --- Feeds and the lists on other pages -----------------------------------------------------------
